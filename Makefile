@@ -1,0 +1,93 @@
+# wg-meshconf: GNU Make, pkg-config, no autotools.
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+PKG_CONFIG ?= pkg-config
+CC ?= cc
+
+VERSION := 3.0.0-dev
+BUILD := build
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wconversion -Wformat=2 -Wstrict-prototypes \
+	-Wmissing-prototypes -Wvla
+CFLAGS ?= -O2 -g
+CPPFLAGS += -D_GNU_SOURCE -DWGM_VERSION='"$(VERSION)"'
+ALL_CFLAGS = -std=c17 $(WARN) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags libsodium) -MMD -MP
+LIBS = $(shell $(PKG_CONFIG) --libs libsodium) -lpthread
+
+# Every module; main.c alone holds main().
+MODULES := $(filter-out src/main.c,$(wildcard src/*.c))
+OBJS := $(MODULES:src/%.c=$(BUILD)/obj/%.o)
+BIN := $(BUILD)/wg-meshconf
+
+# The sanitized build used by the tests.
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+SAN_OBJS := $(MODULES:src/%.c=$(BUILD)/san/%.o)
+SAN_BIN := $(BUILD)/san/wg-meshconf
+CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka)
+CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
+
+.PHONY: all check unit cli e2e demo bench fuzz install uninstall clean deps
+
+all: deps $(BIN)
+
+deps:
+	@./scripts/install-deps
+
+$(BIN): $(OBJS) $(BUILD)/obj/main.o
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(SAN_BIN): $(SAN_OBJS) $(BUILD)/san/main.o
+	$(CC) $(ALL_CFLAGS) $(SAN) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/san/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
+
+$(BUILD)/unit/%: tests/unit/%.c $(SAN_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Isrc $(ALL_CFLAGS) -Wno-missing-prototypes $(SAN) $(CMOCKA_CFLAGS) \
+		-o $@ $< $(SAN_OBJS) $(CMOCKA_LIBS) $(LIBS)
+
+# `make check`: unit tests and CLI tests on the sanitized build, then the
+# network-namespace tests on the plain build; one summary line at the end.
+check: deps
+	@./scripts/install-deps --e2e
+	@$(MAKE) --no-print-directory $(BIN) $(SAN_BIN) $(UNIT_BINS)
+	@BUILD=$(BUILD) ./scripts/run-tests $(UNIT_BINS)
+
+unit: deps $(UNIT_BINS)
+	@BUILD=$(BUILD) SUITES=unit ./scripts/run-tests $(UNIT_BINS)
+
+cli: deps $(SAN_BIN)
+	@BUILD=$(BUILD) SUITES=cli ./scripts/run-tests
+
+e2e: deps $(BIN)
+	@./scripts/install-deps --e2e
+	@BUILD=$(BUILD) SUITES=e2e ./scripts/run-tests
+
+demo: deps $(BIN)
+	@./scripts/demo $(BIN)
+
+bench: deps $(BIN)
+	@./bench/run $(BIN)
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/wg-meshconf
+	install -m 0644 doc/wg-meshconf.1 $(DESTDIR)$(MANDIR)/man1/wg-meshconf.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/wg-meshconf $(DESTDIR)$(MANDIR)/man1/wg-meshconf.1
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(wildcard $(BUILD)/*/*.d)

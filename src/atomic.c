@@ -1,0 +1,244 @@
+#include "atomic.h"
+
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int path_split(const char *path, char **dir, char **base)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash) {
+		*dir = strdup(".");
+		*base = strdup(path);
+	} else {
+		size_t dlen = slash == path ? 1 : (size_t)(slash - path);
+		*dir = strndup(path, dlen);
+		*base = strdup(slash + 1);
+	}
+	if (!*dir || !*base) {
+		free(*dir);
+		free(*base);
+		*dir = *base = NULL;
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+static char *sibling(const char *path, const char *suffix)
+{
+	char *dir, *base, *out = NULL;
+	size_t len;
+
+	if (path_split(path, &dir, &base) < 0)
+		return NULL;
+	len = strlen(dir) + strlen(base) + strlen(suffix) + 3;
+	out = malloc(len);
+	if (out)
+		snprintf(out, len, "%s/.%s%s", dir, base, suffix);
+	free(dir);
+	free(base);
+	return out;
+}
+
+static int fsync_dir_of(const char *path)
+{
+	char *dir, *base;
+	int fd, ret = -1;
+
+	if (path_split(path, &dir, &base) < 0)
+		return -1;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		ret = fsync(fd);
+		close(fd);
+	}
+	free(dir);
+	free(base);
+	return ret;
+}
+
+int atomic_write(const char *path, const void *data, size_t len, mode_t mode)
+{
+	char *tmp = sibling(path, ".XXXXXX");
+	int fd = -1, saved;
+
+	if (!tmp) {
+		errno = ENOMEM;
+		return -1;
+	}
+	/* mkstemp creates the file 0600 with O_EXCL: no one else can open it. */
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		goto fail;
+	if ((mode & 07777) != 0600 && fchmod(fd, mode & 07777) < 0)
+		goto fail;
+	if (write_all(fd, data, len) < 0 || fsync(fd) < 0)
+		goto fail;
+	if (close(fd) < 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0)
+		goto fail;
+	free(tmp);
+	/* The rename is durable only once the folder is flushed. */
+	return fsync_dir_of(path);
+fail:
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	free(tmp);
+	errno = saved;
+	return -1;
+}
+
+int lock_beside(const char *path)
+{
+	char *lock = sibling(path, ".lock");
+	int fd;
+
+	if (!lock) {
+		errno = ENOMEM;
+		return -1;
+	}
+	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	free(lock);
+	if (fd < 0)
+		return -1;
+	while (flock(fd, LOCK_EX) < 0) {
+		if (errno != EINTR) {
+			int saved = errno;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+	}
+	return fd;
+}
+
+int atomic_batch_add(struct atomic_batch *b, const char *path, const void *data, size_t len)
+{
+	char *tmp = sibling(path, ".XXXXXX"), *dst = strdup(path);
+	int fd = -1, saved;
+
+	if (!tmp || !dst)
+		goto oom;
+	if (b->count == b->cap) {
+		size_t ncap = b->cap ? b->cap * 2 : 16;
+		char **t = realloc(b->tmp, ncap * sizeof(char *));
+		if (t)
+			b->tmp = t;
+		char **d = realloc(b->dst, ncap * sizeof(char *));
+		if (d)
+			b->dst = d;
+		if (!t || !d)
+			goto oom;
+		b->cap = ncap;
+	}
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0)
+		goto fail;
+	b->tmp[b->count] = tmp;
+	b->dst[b->count++] = dst;
+	if (write_all(fd, data, len) < 0)
+		goto fail_listed;
+	if (b->sync_fd < 0) {
+		b->sync_fd = fd;
+		return 0;
+	}
+	return close(fd);
+oom:
+	errno = ENOMEM;
+fail:
+	saved = errno;
+	free(tmp);
+	free(dst);
+	errno = saved;
+	return -1;
+fail_listed:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
+int atomic_batch_commit(struct atomic_batch *b)
+{
+	if (b->sync_fd >= 0) {
+		if (syncfs(b->sync_fd) < 0 || close(b->sync_fd) < 0) {
+			b->sync_fd = -1;
+			return -1;
+		}
+		b->sync_fd = -1;
+	}
+	for (size_t i = 0; i < b->count; i++) {
+		if (rename(b->tmp[i], b->dst[i]) < 0)
+			return -1;
+		free(b->tmp[i]);
+		b->tmp[i] = NULL;
+	}
+	/* The renames are durable once their folders are flushed. */
+	for (size_t i = 0; i < b->count; i++)
+		if ((i == 0 || strcmp(b->dst[i], b->dst[i - 1])) && fsync_dir_of(b->dst[i]) < 0)
+			return -1;
+	return 0;
+}
+
+void atomic_batch_free(struct atomic_batch *b)
+{
+	if (b->sync_fd >= 0)
+		close(b->sync_fd);
+	for (size_t i = 0; i < b->count; i++) {
+		if (b->tmp[i]) {
+			unlink(b->tmp[i]);
+			free(b->tmp[i]);
+		}
+		free(b->dst[i]);
+	}
+	free(b->tmp);
+	free(b->dst);
+	*b = (struct atomic_batch)ATOMIC_BATCH_INIT;
+}
+
+int mkdir_parents(const char *path)
+{
+	char *copy = strdup(path);
+	struct stat st;
+	int ret = -1;
+
+	if (!copy) {
+		errno = ENOMEM;
+		return -1;
+	}
+	for (char *p = copy + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (mkdir(copy, 0700) < 0 && errno != EEXIST)
+			goto out;
+		if (stat(copy, &st) < 0)
+			goto out;
+		if (!S_ISDIR(st.st_mode)) {
+			errno = ENOTDIR;
+			goto out;
+		}
+		*p = c;
+		if (!c)
+			break;
+	}
+	ret = 0;
+out:
+	free(copy);
+	return ret;
+}

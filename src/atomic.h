@@ -1,0 +1,42 @@
+/* Crash-safe file replacement: a temporary file in the same folder, written,
+ * flushed, renamed over the target, and the folder flushed. */
+#ifndef WGM_ATOMIC_H
+#define WGM_ATOMIC_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Replaces path with len bytes of data. The file is created 0600 and given
+ * `mode` before any byte is written. Returns 0, or -1 with errno set; on error
+ * path is untouched and the temporary file removed. */
+int atomic_write(const char *path, const void *data, size_t len, mode_t mode);
+
+/* Splits path into its folder ("." when none) and base name. Allocates both. */
+int path_split(const char *path, char **dir, char **base);
+
+/* Takes an exclusive lock on "DIR/.BASE.lock" beside path, waiting for it.
+ * Returns the locked descriptor (close it to unlock), or -1 with errno set. */
+int lock_beside(const char *path);
+
+/* Many files replaced together: each is written to a temporary file first, all
+ * are flushed at once (one syncfs, not one fsync each), then all renamed. A crash
+ * leaves every target either old or new, never half written. */
+struct atomic_batch {
+	char **tmp, **dst;
+	size_t count, cap;
+	int sync_fd;		/* a descriptor on the file system, for syncfs */
+};
+
+#define ATOMIC_BATCH_INIT { NULL, NULL, 0, 0, -1 }
+
+/* Writes data to a new temporary file beside path (mode 0600). 0 or -1, errno set. */
+int atomic_batch_add(struct atomic_batch *b, const char *path, const void *data, size_t len);
+/* Flushes and renames every file. 0 or -1, errno set (some files may be new). */
+int atomic_batch_commit(struct atomic_batch *b);
+/* Removes the temporary files not yet renamed and frees the batch. */
+void atomic_batch_free(struct atomic_batch *b);
+
+/* Creates a folder and its missing parents with mode 0700. 0 or -1, errno set. */
+int mkdir_parents(const char *path);
+
+#endif

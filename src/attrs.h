@@ -1,0 +1,80 @@
+/* The peer attributes: the 16 columns of the wg-meshconf 2.5.1 database,
+ * described once. The CSV reader and writer, the option parser, showpeers
+ * and genconfig all loop over this table. */
+#ifndef WGM_ATTRS_H
+#define WGM_ATTRS_H
+
+#include <stdbool.h>
+
+enum attr_id {
+	ATTR_NAME,
+	ATTR_ADDRESS,
+	ATTR_ENDPOINT,
+	ATTR_ALLOWEDIPS,
+	ATTR_LISTENPORT,
+	ATTR_KEEPALIVE,
+	ATTR_FWMARK,
+	ATTR_PRIVATEKEY,
+	ATTR_DNS,
+	ATTR_MTU,
+	ATTR_TABLE,
+	ATTR_PREUP,
+	ATTR_POSTUP,
+	ATTR_PREDOWN,
+	ATTR_POSTDOWN,
+	ATTR_SAVECONFIG,
+	ATTR_COUNT
+};
+
+enum attr_kind {
+	KIND_NAME,	/* the peer's name: also a file name */
+	KIND_TEXT,	/* one line of text */
+	KIND_LIST,	/* comma-separated items */
+	KIND_INT,	/* whole number in [min, max] */
+	KIND_BOOL,	/* true or false */
+	KIND_KEY,	/* 44 characters of base64 */
+};
+
+/* Where genconfig writes the value. */
+enum attr_place {
+	PLACE_NONE,		/* not written as a key */
+	PLACE_INTERFACE_HEAD,	/* [Interface], before the others */
+	PLACE_INTERFACE,	/* [Interface] */
+	PLACE_REMOTE,		/* the [Peer] section that describes this peer */
+	PLACE_LOCAL,		/* every [Peer] section of this peer's own file */
+};
+
+struct attr {
+	const char *column;	/* CSV header and wg-quick key */
+	const char *option;	/* long option, NULL when positional */
+	const char *metavar;
+	const char *help;
+	enum attr_kind kind;
+	enum attr_place place;
+	long min, max;		/* KIND_INT */
+	bool required;		/* must be set on every peer */
+	const char *def;	/* filled in by addpeer and init when empty */
+	const char *color;	/* ANSI colour of the showpeers column, or NULL */
+	/* Returns NULL when value (never empty) is valid, else the rule it breaks,
+	 * to be printed after "is not". */
+	const char *(*check)(const struct attr *a, const char *value);
+};
+
+extern const struct attr attrs[ATTR_COUNT];
+
+/* Index of the attribute with this CSV column (exact, then case-insensitive), or -1. */
+int attr_by_column(const char *column);
+
+/* NULL when value is empty or valid, else the rule it breaks. */
+const char *attr_check(enum attr_id id, const char *value);
+
+/* True for the values SaveConfig takes as true: "true", "yes", "1" (any case). */
+bool attr_bool_value(const char *value);
+
+/* Refuses control characters (newlines included) in any value. */
+bool attr_has_control(const char *value);
+
+/* True when name is also a valid wg-quick interface name: [a-zA-Z0-9_=+.-]{1,15}. */
+bool attr_is_ifname(const char *name);
+
+#endif

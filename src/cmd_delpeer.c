@@ -1,0 +1,43 @@
+#include "commands.h"
+#include "db.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: %s [-d DATABASE] delpeer NAME\n\n"
+		   "Delete the peer NAME from the database.\n", prog_name);
+}
+
+int cmd_delpeer(const struct cmd_env *env, int argc, char **argv)
+{
+	struct db db = { .lock_fd = -1 };
+	long i;
+	int ret = 1;
+
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc != 2 || (argv[1][0] == '-' && argv[1][1])) {
+		err_msg(argc < 2 ? "delpeer: the peer NAME is missing"
+				 : "delpeer: takes one peer NAME and no option");
+		usage(stderr);
+		return 2;
+	}
+	if (db_open(&db, env->database, DB_LOCK | DB_MUST_EXIST) < 0)
+		goto out;
+	if ((i = db_find(&db, argv[1])) < 0) {
+		err_msg("delpeer: no peer named %s in %s", argv[1], env->database);
+		goto out;
+	}
+	db_remove(&db, (size_t)i);
+	if (db_save(&db) < 0)
+		goto out;
+	ret = 0;
+out:
+	db_close(&db);
+	return ret;
+}

@@ -1,0 +1,202 @@
+#include "atomic.h"
+#include "commands.h"
+#include "db.h"
+#include "lint.h"
+#include "util.h"
+#include "wgquick.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct genconfig_opts {
+	const char *name;	/* one peer, or NULL for all */
+	const char *output;
+	const char *ifname;	/* --interface: DIR/NAME/IFNAME.conf */
+	bool legacy;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: %s [-d DATABASE] genconfig [NAME] [-o DIR] [--interface IFNAME]\n"
+		   "                   [--legacy-allowedips]\n\n"
+		   "Write the wg-quick configuration of every peer, or of NAME only, as\n"
+		   "DIR/NAME.conf (mode 0600).\n\n"
+		   "  NAME                     only this peer's file\n"
+		   "  -o, --output DIR         where to write (default: output), created 0700\n"
+		   "  --interface IFNAME       write DIR/NAME/IFNAME.conf instead, so that\n"
+		   "                           `wg-quick up` names the interface IFNAME\n"
+		   "  --legacy-allowedips      AllowedIPs as wg-meshconf 2.5.1 writes them (each\n"
+		   "                           address with its own prefix; peers that share a\n"
+		   "                           subnet then break each other)\n"
+		   "  -h, --help               show this help and exit\n", prog_name);
+}
+
+static int parse(struct genconfig_opts *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "interface", required_argument, NULL, 'i' },
+		{ "legacy-allowedips", no_argument, NULL, 'L' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'i':
+			o->ifname = optarg;
+			break;
+		case 'L':
+			o->legacy = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return -1;
+		default:
+			err_msg("genconfig: option %s is not known or lacks its value",
+				argv[optind - 1]);
+			goto usage;
+		}
+	}
+	if (optind < argc)
+		o->name = argv[optind++];
+	if (optind < argc) {
+		err_msg("genconfig: one peer NAME at most");
+		goto usage;
+	}
+	if (!*o->output) {
+		err_msg("genconfig: --output: empty folder name");
+		return 2;
+	}
+	if (o->ifname && !attr_is_ifname(o->ifname)) {
+		err_msg("genconfig: --interface: %s is not a valid interface name "
+			"([a-zA-Z0-9_=+.-]{1,15})", o->ifname);
+		return 2;
+	}
+	return 0;
+usage:
+	fprintf(stderr, "Try '%s genconfig --help'.\n", prog_name);
+	return 2;
+}
+
+static char *file_path(const struct genconfig_opts *o, const char *peer)
+{
+	size_t len = strlen(o->output) + strlen(peer) + (o->ifname ? strlen(o->ifname) : 0) + 8;
+	char *path = malloc(len);
+
+	if (!path)
+		return NULL;
+	if (o->ifname)
+		snprintf(path, len, "%s/%s/%s.conf", o->output, peer, o->ifname);
+	else
+		snprintf(path, len, "%s/%s.conf", o->output, peer);
+	return path;
+}
+
+/* Creates the folder of path when missing. */
+static int make_parent(const char *path)
+{
+	char *dir = strdup(path), *slash;
+	int ret;
+
+	if (!dir)
+		return -1;
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	ret = slash ? mkdir_parents(dir) : 0;
+	free(dir);
+	return ret;
+}
+
+static int write_files(const struct genconfig_opts *o, const struct db *db, long only)
+{
+	struct atomic_batch batch = ATOMIC_BATCH_INIT;
+	struct buf text = BUF_INIT;
+	struct mesh mesh;
+	int ret = 1;
+
+	if (mesh_prepare(&mesh, db, o->legacy) < 0)
+		return 1;
+	for (size_t i = 0; i < db->count; i++) {
+		char *path;
+		if (only >= 0 && (size_t)only != i)
+			continue;
+		buf_reset(&text);
+		if (wgquick_render(&mesh, i, &text) < 0 || !(path = file_path(o, db->peers[i].val[ATTR_NAME]))) {
+			err_msg("out of memory");
+			goto out;
+		}
+		if ((o->ifname && make_parent(path) < 0) ||
+		    atomic_batch_add(&batch, path, text.data, text.len) < 0) {
+			err_msg("genconfig: %s: %s (no file was changed)", path, strerror(errno));
+			free(path);
+			goto out;
+		}
+		free(path);
+	}
+	if (atomic_batch_commit(&batch) < 0) {
+		err_msg("genconfig: %s: %s", o->output, strerror(errno));
+		goto out;
+	}
+	ret = 0;
+out:
+	atomic_batch_free(&batch);
+	buf_free(&text);
+	mesh_free(&mesh);
+	return ret;
+}
+
+int cmd_genconfig(const struct cmd_env *env, int argc, char **argv)
+{
+	struct genconfig_opts o = { .output = "output" };
+	struct db db = { .lock_fd = -1 };
+	struct lint_opts lo = { .only = -1, .report = lint_print, .ctx = &db };
+	struct stat st;
+	long errors;
+	int ret;
+
+	if ((ret = parse(&o, argc, argv)) != 0)
+		return ret < 0 ? 0 : ret;
+	ret = 1;
+	if (db_open(&db, env->database, DB_MUST_EXIST) < 0)
+		goto out;
+	if (o.name && (lo.only = db_find(&db, o.name)) < 0) {
+		err_msg("genconfig: no peer named %s in %s", o.name, env->database);
+		goto out;
+	}
+	lo.legacy = o.legacy;
+	if ((errors = lint_db(&db, &lo)) != 0) {
+		if (errors > 0)
+			err_msg("genconfig: %ld error%s in %s: no file written", errors,
+				errors > 1 ? "s" : "", env->database);
+		goto out;
+	}
+	if (stat(o.output, &st) < 0) {
+		fprintf(stderr, "Creating output directory: %s\n", o.output);
+		if (mkdir_parents(o.output) < 0) {
+			err_msg("genconfig: %s: %s", o.output, strerror(errno));
+			goto out;
+		}
+	} else if (!S_ISDIR(st.st_mode)) {
+		err_msg("genconfig: %s exists and is not a directory", o.output);
+		goto out;
+	} else if (st.st_mode & 0022) {
+		warn_msg("%s can be written by other users, who could replace the files",
+			 o.output);
+	}
+	ret = write_files(&o, &db, lo.only);
+out:
+	db_close(&db);
+	return ret;
+}

@@ -1,0 +1,106 @@
+#include "commands.h"
+#include "db.h"
+#include "keys.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: %s [-d DATABASE] init\n\n"
+		   "Create an empty database, or fill in what can be generated (ListenPort,\n"
+		   "PrivateKey) on every peer of an existing one.\n", prog_name);
+}
+
+/* Fills in the defaults and a new private key; appends the columns it filled
+ * to `filled`. Returns the number filled, or -1. */
+static int complete_peer(struct peer *p, char *filled, size_t len)
+{
+	int n = 0;
+
+	for (int i = 0; i < ATTR_COUNT; i++) {
+		enum attr_id id = (enum attr_id)i;
+		int r = 0;
+		if (*peer_get(p, id))
+			continue;
+		if (attrs[i].def) {
+			r = peer_set(p, id, attrs[i].def);
+		} else if (attrs[i].kind == KIND_KEY) {
+			key_b64 key;
+			key_generate_private_b64(key);
+			r = peer_set(p, id, key);
+			key_wipe(key, sizeof(key));
+		} else {
+			continue;
+		}
+		if (r < 0)
+			return -1;
+		snprintf(filled + strlen(filled), len - strlen(filled), "%s%s", n ? ", " : "",
+			 attrs[i].column);
+		n++;
+	}
+	return n;
+}
+
+int cmd_init(const struct cmd_env *env, int argc, char **argv)
+{
+	struct db db = { .lock_fd = -1 };
+	size_t completed = 0;
+	int ret = 1;
+
+	(void)argv;
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc != 1) {
+		err_msg("init: takes no argument");
+		usage(stderr);
+		return 2;
+	}
+	if (db_open(&db, env->database, DB_LOCK) < 0)
+		goto out;
+	if (!db.exists) {
+		if (db_save(&db) < 0)
+			goto out;
+		printf("Empty database file %s has been created\n", env->database);
+		ret = 0;
+		goto out;
+	}
+	for (size_t i = 0; i < db.count; i++) {
+		struct peer *p = &db.peers[i];
+		if (!*peer_get(p, ATTR_ADDRESS)) {
+			err_msg("init: %s:%zu: peer %s: column Address: empty; it cannot be "
+				"generated, fill it in", env->database, p->line,
+				peer_get(p, ATTR_NAME));
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < db.count; i++) {
+		struct peer *p = &db.peers[i];
+		char filled[256] = "";
+		int n = complete_peer(p, filled, sizeof(filled));
+		if (n < 0) {
+			err_msg("out of memory");
+			goto out;
+		}
+		if (!*peer_get(p, ATTR_ENDPOINT))
+			warn_msg("%s:%zu: peer %s has no Endpoint: the others cannot reach it "
+				 "first (fine behind NAT, with PersistentKeepalive)",
+				 env->database, p->line, peer_get(p, ATTR_NAME));
+		if (n) {
+			printf("Completed peer %s: %s\n", peer_get(p, ATTR_NAME), filled);
+			completed++;
+		}
+	}
+	if (completed && db_save(&db) < 0)
+		goto out;
+	if (!completed)
+		printf("Nothing to complete: all %zu peers of %s are complete\n", db.count,
+		       env->database);
+	ret = 0;
+out:
+	db_close(&db);
+	return ret;
+}

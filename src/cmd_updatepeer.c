@@ -1,0 +1,34 @@
+#include "commands.h"
+#include "db.h"
+#include "peeropts.h"
+#include "util.h"
+
+#include <stdio.h>
+
+int cmd_updatepeer(const struct cmd_env *env, int argc, char **argv)
+{
+	struct peer_opts o = { .cmd = "updatepeer", .update = true };
+	struct db db = { .lock_fd = -1 };
+	long i;
+	int ret;
+
+	if ((ret = peer_opts_parse(&o, argc, argv)) != 0 || o.help) {
+		if (o.help)
+			peer_opts_usage(stdout, o.cmd, true);
+		goto out;
+	}
+	ret = 1;
+	if (db_open(&db, env->database, DB_LOCK | DB_MUST_EXIST) < 0)
+		goto out;
+	if ((i = db_find(&db, o.name)) < 0) {
+		err_msg("updatepeer: no peer named %s in %s", o.name, env->database);
+		goto out;
+	}
+	if ((ret = peer_opts_apply(&o, &db.peers[i])) != 0)
+		goto out;
+	ret = db_save(&db) < 0 ? 1 : 0;
+out:
+	db_close(&db);
+	peer_opts_free(&o);
+	return ret;
+}

@@ -1,0 +1,386 @@
+#include "db.h"
+
+#include "atomic.h"
+#include "csv.h"
+#include "keys.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The database holds every private key: refuse to read more than this. */
+#define DB_MAX_BYTES (256u << 20)
+
+static void wipe_free(char *s)
+{
+	if (s) {
+		key_wipe_str(s);
+		free(s);
+	}
+}
+
+static void peer_free(struct peer *p, size_t extra_count)
+{
+	for (int i = 0; i < ATTR_COUNT; i++)
+		wipe_free(p->val[i]);
+	if (p->extra)
+		for (size_t i = 0; i < extra_count; i++)
+			free(p->extra[i]);
+	free(p->extra);
+	memset(p, 0, sizeof(*p));
+}
+
+int peer_set(struct peer *p, enum attr_id id, const char *value)
+{
+	char *copy = xstrdup(value);
+
+	if (!copy)
+		return -1;
+	wipe_free(p->val[id]);
+	p->val[id] = copy;
+	return 0;
+}
+
+struct peer *db_add(struct db *db)
+{
+	struct peer *p;
+
+	if (db->count == db->cap) {
+		size_t ncap = db->cap ? db->cap * 2 : 16;
+		struct peer *grown = realloc(db->peers, ncap * sizeof(*grown));
+		if (!grown)
+			return NULL;
+		db->peers = grown;
+		db->cap = ncap;
+	}
+	p = &db->peers[db->count];
+	memset(p, 0, sizeof(*p));
+	if (db->extra_count && !(p->extra = calloc(db->extra_count, sizeof(char *))))
+		return NULL;
+	for (int i = 0; i < ATTR_COUNT; i++)
+		if (!(p->val[i] = xstrdup("")))
+			goto fail;
+	for (size_t i = 0; i < db->extra_count; i++)
+		if (!(p->extra[i] = xstrdup("")))
+			goto fail;
+	db->count++;
+	return p;
+fail:
+	peer_free(p, db->extra_count);
+	return NULL;
+}
+
+void db_remove(struct db *db, size_t i)
+{
+	if (i >= db->count)
+		return;
+	peer_free(&db->peers[i], db->extra_count);
+	memmove(&db->peers[i], &db->peers[i + 1], (db->count - i - 1) * sizeof(*db->peers));
+	db->count--;
+}
+
+long db_find(const struct db *db, const char *name)
+{
+	for (size_t i = 0; i < db->count; i++)
+		if (!strcmp(db->peers[i].val[ATTR_NAME], name))
+			return (long)i;
+	return -1;
+}
+
+/* Trims the spaces a spreadsheet user may have typed around a value. */
+static char *trimmed(const char *s)
+{
+	size_t len;
+
+	while (*s == ' ')
+		s++;
+	len = strlen(s);
+	while (len && s[len - 1] == ' ')
+		len--;
+	return strndup(s, len);
+}
+
+/* Maps each CSV column to an attribute (>= 0) or an extra column (-1 - index). */
+static int map_header(struct db *db, const char *name, const struct csv_row *hdr, int *map)
+{
+	bool seen[ATTR_COUNT] = { false };
+
+	for (size_t c = 0; c < hdr->count; c++) {
+		int id = attr_by_column(hdr->fields[c]);
+		if (id >= 0 && seen[id]) {
+			err_msg("%s:%zu: column %s appears twice in the header", name, hdr->line,
+				attrs[id].column);
+			return -1;
+		}
+		if (id >= 0) {
+			seen[id] = true;
+			map[c] = id;
+			continue;
+		}
+		char **grown = realloc(db->extra_cols, (db->extra_count + 1) * sizeof(char *));
+		if (!grown)
+			return -1;
+		db->extra_cols = grown;
+		if (!(db->extra_cols[db->extra_count] = xstrdup(hdr->fields[c])))
+			return -1;
+		map[c] = -1 - (int)db->extra_count++;
+	}
+	if (!seen[ATTR_NAME]) {
+		err_msg("%s:%zu: the header has no Name column", name, hdr->line);
+		return -1;
+	}
+	return 0;
+}
+
+static int check_value(const char *name, size_t line, int id, const char *value)
+{
+	char q[QUOTED_LEN];
+	const char *rule = attr_check((enum attr_id)id, value);
+
+	if (!rule)
+		return 0;
+	/* Never echo something that may be a secret. */
+	if (attrs[id].kind == KIND_KEY)
+		err_msg("%s:%zu: column %s: the value is not %s", name, line, attrs[id].column,
+			rule);
+	else
+		err_msg("%s:%zu: column %s: %s is not %s", name, line, attrs[id].column,
+			quoted(value, q, sizeof(q)), rule);
+	return -1;
+}
+
+static int cmp_by_name(const void *a, const void *b)
+{
+	const struct peer *const *pa = a, *const *pb = b;
+	int c = strcmp((*pa)->val[ATTR_NAME], (*pb)->val[ATTR_NAME]);
+
+	if (c)
+		return c;
+	return (*pa)->line < (*pb)->line ? -1 : (*pa)->line > (*pb)->line;
+}
+
+static int check_unique_names(const struct db *db, const char *name)
+{
+	const struct peer **sorted;
+	int ret = 0;
+
+	if (db->count < 2)
+		return 0;
+	if (!(sorted = malloc(db->count * sizeof(*sorted))))
+		return -1;
+	for (size_t i = 0; i < db->count; i++)
+		sorted[i] = &db->peers[i];
+	qsort(sorted, db->count, sizeof(*sorted), cmp_by_name);
+	for (size_t i = 1; i < db->count; i++) {
+		if (strcmp(sorted[i]->val[ATTR_NAME], sorted[i - 1]->val[ATTR_NAME]))
+			continue;
+		char q[QUOTED_LEN];
+		err_msg("%s:%zu: column Name: %s is already the name of the peer on line %zu",
+			name, sorted[i]->line, quoted(sorted[i]->val[ATTR_NAME], q, sizeof(q)),
+			sorted[i - 1]->line);
+		ret = -1;
+		break;
+	}
+	free(sorted);
+	return ret;
+}
+
+static int load_row(struct db *db, const char *name, const struct csv_row *row,
+		    const int *map, size_t ncols)
+{
+	struct peer *p;
+
+	if (row->count > ncols) {
+		err_msg("%s:%zu: the row has %zu fields but the header has %zu", name, row->line,
+			row->count, ncols);
+		return -1;
+	}
+	if (!(p = db_add(db)))
+		return -1;
+	p->line = row->line;
+	for (size_t c = 0; c < row->count; c++) {
+		if (map[c] < 0) {
+			size_t e = (size_t)(-1 - map[c]);
+			free(p->extra[e]);
+			if (!(p->extra[e] = xstrdup(row->fields[c])))
+				return -1;
+			continue;
+		}
+		char *v = trimmed(row->fields[c]);
+		if (!v)
+			return -1;
+		wipe_free(p->val[map[c]]);
+		p->val[map[c]] = v;
+		if (check_value(name, row->line, map[c], v) < 0)
+			return -1;
+	}
+	if (!*p->val[ATTR_NAME]) {
+		err_msg("%s:%zu: column Name: empty; every peer needs a name", name, row->line);
+		return -1;
+	}
+	return 0;
+}
+
+int db_parse(struct db *db, const char *name, const char *text, size_t len)
+{
+	struct csv_doc doc;
+	struct csv_error cerr;
+	int *map = NULL;
+	int ret = -1;
+
+	if (csv_parse(text, len, &doc, &cerr) < 0) {
+		if (cerr.field)
+			err_msg("%s:%zu: field %zu: %s", name, cerr.line, cerr.field, cerr.msg);
+		else
+			err_msg("%s:%zu: %s", name, cerr.line, cerr.msg);
+		goto out;
+	}
+	db->sep = doc.sep;
+	db->bom = doc.bom;
+	db->crlf = doc.crlf;
+	if (doc.count == 0) {
+		ret = 0;
+		goto out;
+	}
+	if (!(map = calloc(doc.rows[0].count, sizeof(*map))))
+		goto oom;
+	if (map_header(db, name, &doc.rows[0], map) < 0)
+		goto out;
+	for (size_t r = 1; r < doc.count; r++)
+		if (load_row(db, name, &doc.rows[r], map, doc.rows[0].count) < 0)
+			goto out;
+	ret = check_unique_names(db, name);
+	goto out;
+oom:
+	err_msg("%s: out of memory", name);
+out:
+	free(map);
+	/* The parsed text holds the private keys too. */
+	for (size_t r = 0; r < doc.count; r++)
+		for (size_t f = 0; f < doc.rows[r].count; f++)
+			key_wipe_str(doc.rows[r].fields[f]);
+	csv_doc_free(&doc);
+	return ret;
+}
+
+int db_serialize(const struct db *db, struct buf *out)
+{
+	size_t ncols = ATTR_COUNT + db->extra_count;
+	const char **fields = malloc(ncols * sizeof(*fields));
+	int ret = -1;
+
+	if (!fields)
+		return -1;
+	if (db->bom && buf_puts(out, "\xEF\xBB\xBF") < 0)
+		goto out;
+	for (int i = 0; i < ATTR_COUNT; i++)
+		fields[i] = attrs[i].column;
+	for (size_t e = 0; e < db->extra_count; e++)
+		fields[ATTR_COUNT + e] = db->extra_cols[e];
+	if (csv_write_row(out, fields, ncols, db->sep, db->crlf) < 0)
+		goto out;
+	for (size_t r = 0; r < db->count; r++) {
+		const struct peer *p = &db->peers[r];
+		for (int i = 0; i < ATTR_COUNT; i++)
+			fields[i] = p->val[i];
+		for (size_t e = 0; e < db->extra_count; e++)
+			fields[ATTR_COUNT + e] = p->extra[e];
+		if (csv_write_row(out, fields, ncols, db->sep, db->crlf) < 0)
+			goto out;
+	}
+	ret = 0;
+out:
+	free(fields);
+	return ret;
+}
+
+int db_open(struct db *db, const char *path, int flags)
+{
+	struct stat st;
+	char *text = NULL;
+	size_t len = 0;
+	int ret = -1, r;
+
+	memset(db, 0, sizeof(*db));
+	db->path = path;
+	db->lock_fd = -1;
+	db->sep = ',';
+	db->crlf = true;
+	db->mode = 0600;
+	if ((flags & DB_LOCK) && (db->lock_fd = lock_beside(path)) < 0) {
+		err_msg("%s: cannot lock the database: %s", path, strerror(errno));
+		return -1;
+	}
+	if (stat(path, &st) < 0) {
+		if (errno == ENOENT && !(flags & DB_MUST_EXIST))
+			return 0;
+		if (errno == ENOENT)
+			err_msg("%s: no such database (create one with: %s -d %s init)", path,
+				prog_name, path);
+		else
+			err_msg("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		err_msg("%s: not a regular file", path);
+		return -1;
+	}
+	db->exists = true;
+	db->mode = st.st_mode & 07777;
+	if (st.st_mode & 0044)
+		warn_msg("%s holds private keys and other users can read it (mode %04o); "
+			 "run: chmod 600 %s", path, (unsigned)db->mode, path);
+	r = read_file(path, DB_MAX_BYTES, &text, &len);
+	if (r == -2)
+		err_msg("%s: larger than %u MiB, refusing to read it", path, DB_MAX_BYTES >> 20);
+	else if (r < 0)
+		err_msg("%s: %s", path, strerror(errno));
+	else
+		ret = db_parse(db, path, text, len);
+	if (text) {
+		key_wipe(text, len);
+		free(text);
+	}
+	return ret;
+}
+
+int db_save(struct db *db)
+{
+	struct buf out = BUF_INIT;
+	int ret = -1;
+
+	if (db_serialize(db, &out) < 0) {
+		err_msg("%s: out of memory", db->path);
+		goto out;
+	}
+	if (atomic_write(db->path, out.data, out.len, db->mode) < 0) {
+		err_msg("%s: cannot write the database: %s (it is unchanged)", db->path,
+			strerror(errno));
+		goto out;
+	}
+	db->exists = true;
+	ret = 0;
+out:
+	buf_free(&out);
+	return ret;
+}
+
+void db_close(struct db *db)
+{
+	if (!db)
+		return;
+	for (size_t i = 0; i < db->count; i++)
+		peer_free(&db->peers[i], db->extra_count);
+	free(db->peers);
+	for (size_t e = 0; e < db->extra_count; e++)
+		free(db->extra_cols[e]);
+	free(db->extra_cols);
+	if (db->lock_fd >= 0)
+		close(db->lock_fd);
+	memset(db, 0, sizeof(*db));
+	db->lock_fd = -1;
+}

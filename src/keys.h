@@ -1,0 +1,35 @@
+/* WireGuard keys: the only module that calls libsodium's key functions. */
+#ifndef WGM_KEYS_H
+#define WGM_KEYS_H
+
+#include <stdint.h>
+
+#define KEY_LEN 32
+#define KEY_B64_LEN 44	/* without the terminating NUL */
+
+typedef char key_b64[KEY_B64_LEN + 1];
+
+/* Must be called once before any other function here; 0 or -1. */
+int keys_init(void);
+
+/* A clamped Curve25519 private key, as `wg genkey` makes. */
+void key_generate_private(uint8_t key[KEY_LEN]);
+/* 32 random bytes, as `wg genpsk` makes. */
+void key_generate_preshared(uint8_t key[KEY_LEN]);
+/* X25519 base-point multiplication; 0 or -1. */
+int key_public_from_private(uint8_t pub[KEY_LEN], const uint8_t priv[KEY_LEN]);
+
+/* Accepts exactly 44 canonical base64 characters decoding to 32 bytes; 0 or -1. */
+int key_from_base64(uint8_t key[KEY_LEN], const char *b64);
+void key_to_base64(key_b64 out, const uint8_t key[KEY_LEN]);
+
+/* Public key text from private key text; 0 or -1 when priv is not a key. */
+int key_public_b64(key_b64 out, const char *priv_b64);
+/* A new private key, as text. */
+void key_generate_private_b64(key_b64 out);
+
+/* Wipes a key or its text; key_wipe_str wipes a NUL-terminated string. */
+void key_wipe_str(char *s);
+void key_wipe(void *p, unsigned long len);
+
+#endif

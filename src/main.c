@@ -1,0 +1,88 @@
+#include "commands.h"
+#include "keys.h"
+#include "util.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+	const char *name;
+	int (*fn)(const struct cmd_env *env, int argc, char **argv);
+	const char *description;
+} commands[] = {
+	{ "init", cmd_init, "create the database, or fill in its missing keys and ports" },
+	{ "addpeer", cmd_addpeer, "add a peer" },
+	{ "updatepeer", cmd_updatepeer, "change values of a peer" },
+	{ "delpeer", cmd_delpeer, "delete a peer" },
+	{ "showpeers", cmd_showpeers, "show the peers" },
+	{ "genconfig", cmd_genconfig, "write the wg-quick configuration of every peer" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: %s [-h] [--version] [-d DATABASE] COMMAND [ARG]...\n\n"
+		   "Keeps the peers of a WireGuard full mesh in one CSV database and writes\n"
+		   "the wg-quick configuration of each.\n\n"
+		   "options:\n"
+		   "  -d, --database DATABASE  the database file (default: database.csv)\n"
+		   "  -h, --help               show this help and exit\n"
+		   "  --version                show the version and exit\n\n"
+		   "commands:\n", prog_name);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].description);
+	fprintf(f, "\nRun '%s COMMAND --help' for the options of a command.\n", prog_name);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "database", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cmd_env env = { "database.csv" };
+	int c;
+
+	opterr = 0;
+	/* '+': stop at the command, whose own options follow it. */
+	while ((c = getopt_long(argc, argv, "+d:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			env.database = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("%s %s\n", prog_name, WGM_VERSION);
+			return 0;
+		default:
+			err_msg("option %s is not known or lacks its value", argv[optind - 1]);
+			fprintf(stderr, "Try '%s --help'.\n", prog_name);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		err_msg("no command given");
+		usage(stderr);
+		return 2;
+	}
+	if (!*env.database) {
+		err_msg("--database: empty file name");
+		return 2;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[optind], commands[i].name))
+			continue;
+		if (keys_init() < 0) {
+			err_msg("cannot initialise libsodium");
+			return 1;
+		}
+		return commands[i].fn(&env, argc - optind, argv + optind);
+	}
+	err_msg("'%s' is not a command", argv[optind]);
+	fprintf(stderr, "Try '%s --help'.\n", prog_name);
+	return 2;
+}

@@ -1,0 +1,29 @@
+/* wg-quick configuration files for every peer of the mesh. */
+#ifndef WGM_WGQUICK_H
+#define WGM_WGQUICK_H
+
+#include "buf.h"
+#include "db.h"
+#include "keys.h"
+
+#include <stdbool.h>
+
+struct mesh {
+	const struct db *db;
+	key_b64 *pub;		/* public key of each peer, derived once */
+	struct buf *block;	/* each peer's [Peer] section as the others see it */
+	bool legacy;		/* AllowedIPs as wg-meshconf 2.5.1 writes them */
+};
+
+/* Derives the public keys and renders each peer's [Peer] section. The database
+ * must have passed lint. Allocates; free with mesh_free. 0 or -1 (with a message). */
+int mesh_prepare(struct mesh *m, const struct db *db, bool legacy);
+void mesh_free(struct mesh *m);
+
+/* Appends the whole configuration file of peer `self` to out. 0 or -1. */
+int wgquick_render(const struct mesh *m, size_t self, struct buf *out);
+
+/* Appends the AllowedIPs value that the others use for peer p. 0 or -1. */
+int wgquick_allowed_ips(const struct peer *p, bool legacy, struct buf *out);
+
+#endif
