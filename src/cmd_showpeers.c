@@ -1,2 +1,206 @@
 #include "commands.h"
-int cmd_showpeers(const struct cmd_env *env, int argc, char **argv) { (void)env; (void)argc; (void)argv; return 1; }
+#include "db.h"
+#include "keys.h"
+#include "table.h"
+#include "util.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+struct showpeers_opts {
+	const char *name;
+	bool text;		/* --style text */
+	bool verbose;		/* also the columns empty for every shown peer */
+	bool show_private;	/* the PrivateKey column, hidden by default */
+};
+
+/* The columns: the attribute table in order, with the derived public key after
+ * the private key's place. */
+#define COL_PUBLIC ATTR_COUNT
+#define NCOLS (ATTR_COUNT + 1)
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: %s [-d DATABASE] showpeers [NAME] [--style table|text] [-s] [-v]\n"
+		   "                   [--show-private]\n\n"
+		   "Show the peers of the database, or NAME only.\n\n"
+		   "  --style table|text  a table drawn with box characters (default), or\n"
+		   "                      plain `Key: value` lines\n"
+		   "  -s, --simplify      leave out the columns empty for every peer shown\n"
+		   "                      (the default; kept for wg-meshconf 2.5.1 scripts)\n"
+		   "  -v, --verbose       show every column, even empty ones\n"
+		   "  --show-private      also show the private keys\n"
+		   "  -h, --help          show this help and exit\n"
+		   "\nColours are used on a terminal only, and never when NO_COLOR is set.\n",
+		prog_name);
+}
+
+static int parse(struct showpeers_opts *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "style", required_argument, NULL, 'S' },
+		{ "simplify", no_argument, NULL, 's' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "show-private", no_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "hsv", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'S':
+			if (strcmp(optarg, "table") && strcmp(optarg, "text")) {
+				err_msg("showpeers: --style: '%s' is not table or text", optarg);
+				return 2;
+			}
+			o->text = !strcmp(optarg, "text");
+			break;
+		case 's':
+			o->verbose = false;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'P':
+			o->show_private = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return -1;
+		default:
+			err_msg("showpeers: option %s is not known or lacks its value",
+				argv[optind - 1]);
+			fprintf(stderr, "Try '%s showpeers --help'.\n", prog_name);
+			return 2;
+		}
+	}
+	if (optind < argc)
+		o->name = argv[optind++];
+	if (optind < argc) {
+		err_msg("showpeers: one peer NAME at most");
+		return 2;
+	}
+	return 0;
+}
+
+static const char *header(size_t c)
+{
+	return c == COL_PUBLIC ? "PublicKey" : attrs[c].column;
+}
+
+/* Screen width for wrapping: the terminal's, else $COLUMNS, else no limit. */
+static size_t screen_width(void)
+{
+	struct winsize ws;
+	const char *env = getenv("COLUMNS");
+
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col)
+		return ws.ws_col;
+	if (env && atoi(env) > 0)
+		return (size_t)atoi(env);
+	return 0;
+}
+
+static int show(const struct showpeers_opts *o, const struct db *db, size_t first, size_t n)
+{
+	size_t cols = 0;
+	const char *headers[NCOLS], *colors[NCOLS];
+	const char **cells = calloc(n * NCOLS + 1, sizeof(*cells));
+	key_b64 *pub = calloc(n + 1, sizeof(*pub));
+	int ret = 1;
+
+	if (!cells || !pub)
+		goto out;
+	for (size_t r = 0; r < n; r++)
+		if (key_public_b64(pub[r], peer_get(&db->peers[first + r], ATTR_PRIVATEKEY)) < 0)
+			pub[r][0] = '\0';
+	for (size_t a = 0; a < ATTR_COUNT; a++) {
+		size_t list[2] = { a, COL_PUBLIC };
+		size_t nlist = a == ATTR_PRIVATEKEY ? 2 : 1;
+		for (size_t k = 0; k < nlist; k++) {
+			size_t c = list[k];
+			bool any = false;
+			if (c == ATTR_PRIVATEKEY && !o->show_private)
+				continue;
+			for (size_t r = 0; r < n; r++) {
+				const char *v = c == COL_PUBLIC ? pub[r]
+								: db->peers[first + r].val[c];
+				cells[r * NCOLS + cols] = v;
+				any |= *v != '\0';
+			}
+			if (!any && !o->verbose && c != ATTR_NAME)
+				continue;
+			headers[cols] = header(c);
+			colors[cols] = c == COL_PUBLIC ? attrs[ATTR_PRIVATEKEY].color : attrs[c].color;
+			cols++;
+		}
+	}
+	if (o->text) {
+		for (size_t r = 0; r < n; r++) {
+			if (r)
+				putchar('\n');
+			for (size_t c = 0; c < cols; c++)
+				printf("%s: %s\n", headers[c], cells[r * NCOLS + c]);
+		}
+		ret = 0;
+	} else {
+		struct table t = { cols, n, headers, colors, NULL };
+		const char **packed = calloc(n * cols + 1, sizeof(*packed));
+		const char *no_color = getenv("NO_COLOR");
+		if (!packed)
+			goto out;
+		for (size_t r = 0; r < n; r++)
+			memcpy(packed + r * cols, cells + r * NCOLS, cols * sizeof(*packed));
+		t.cells = packed;
+		ret = table_print(stdout, &t, screen_width(),
+				  isatty(STDOUT_FILENO) && !(no_color && *no_color)) < 0;
+		free(packed);
+	}
+out:
+	if (ret)
+		err_msg("out of memory");
+	free(cells);
+	free(pub);
+	return ret;
+}
+
+int cmd_showpeers(const struct cmd_env *env, int argc, char **argv)
+{
+	struct showpeers_opts o = { 0 };
+	struct db db = { .lock_fd = -1 };
+	size_t first = 0, n;
+	int ret;
+
+	if ((ret = parse(&o, argc, argv)) != 0)
+		return ret < 0 ? 0 : ret;
+	ret = 1;
+	if (db_open(&db, env->database, DB_MUST_EXIST) < 0)
+		goto out;
+	n = db.count;
+	if (o.name) {
+		long i = db_find(&db, o.name);
+		if (i < 0) {
+			err_msg("showpeers: no peer named %s in %s", o.name, env->database);
+			goto out;
+		}
+		first = (size_t)i;
+		n = 1;
+	}
+	if (n == 0) {
+		fprintf(stderr, "%s has no peers yet: add one with `%s addpeer`\n",
+			env->database, prog_name);
+		ret = 0;
+		goto out;
+	}
+	ret = show(&o, &db, first, n);
+out:
+	db_close(&db);
+	return ret;
+}
