@@ -13,6 +13,7 @@ int cmd_addpeer(const struct cmd_env *env, int argc, char **argv);
 int cmd_updatepeer(const struct cmd_env *env, int argc, char **argv);
 int cmd_delpeer(const struct cmd_env *env, int argc, char **argv);
 int cmd_showpeers(const struct cmd_env *env, int argc, char **argv);
+int cmd_check(const struct cmd_env *env, int argc, char **argv);
 int cmd_genconfig(const struct cmd_env *env, int argc, char **argv);
 
 #endif

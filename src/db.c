@@ -6,6 +6,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,13 +131,41 @@ static int map_header(struct db *db, const char *name, const struct csv_row *hdr
 		map[c] = -1 - (int)db->extra_count++;
 	}
 	if (!seen[ATTR_NAME]) {
+		/* Fatal even for `check`: without names there are no peers to speak of. */
 		err_msg("%s:%zu: the header has no Name column", name, hdr->line);
 		return -1;
 	}
 	return 0;
 }
 
-static int check_value(const char *name, size_t line, int id, const char *value)
+/* A problem in the file: fatal, or noted in db->problems when the database is
+ * opened leniently (for `check`, which reports every problem, not the first). */
+static int problem(struct db *db, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int problem(struct db *db, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	char **grown;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!db->lenient) {
+		err_msg("%s", msg);
+		return -1;
+	}
+	grown = realloc(db->problems, (db->problem_count + 1) * sizeof(char *));
+	if (!grown)
+		return -1;
+	db->problems = grown;
+	if (!(db->problems[db->problem_count] = xstrdup(msg)))
+		return -1;
+	db->problem_count++;
+	return 0;
+}
+
+static int check_value(struct db *db, const char *name, size_t line, int id, const char *value)
 {
 	char q[QUOTED_LEN];
 	const char *rule = attr_check((enum attr_id)id, value);
@@ -145,12 +174,10 @@ static int check_value(const char *name, size_t line, int id, const char *value)
 		return 0;
 	/* Never echo something that may be a secret. */
 	if (attrs[id].kind == KIND_KEY)
-		err_msg("%s:%zu: column %s: the value is not %s", name, line, attrs[id].column,
-			rule);
-	else
-		err_msg("%s:%zu: column %s: %s is not %s", name, line, attrs[id].column,
-			quoted(value, q, sizeof(q)), rule);
-	return -1;
+		return problem(db, "%s:%zu: column %s: the value is not %s", name, line,
+			       attrs[id].column, rule);
+	return problem(db, "%s:%zu: column %s: %s is not %s", name, line, attrs[id].column,
+		       quoted(value, q, sizeof(q)), rule);
 }
 
 static int cmp_by_name(const void *a, const void *b)
@@ -163,7 +190,7 @@ static int cmp_by_name(const void *a, const void *b)
 	return (*pa)->line < (*pb)->line ? -1 : (*pa)->line > (*pb)->line;
 }
 
-static int check_unique_names(const struct db *db, const char *name)
+static int check_unique_names(struct db *db, const char *name)
 {
 	const struct peer **sorted;
 	int ret = 0;
@@ -179,11 +206,11 @@ static int check_unique_names(const struct db *db, const char *name)
 		if (strcmp(sorted[i]->val[ATTR_NAME], sorted[i - 1]->val[ATTR_NAME]))
 			continue;
 		char q[QUOTED_LEN];
-		err_msg("%s:%zu: column Name: %s is already the name of the peer on line %zu",
-			name, sorted[i]->line, quoted(sorted[i]->val[ATTR_NAME], q, sizeof(q)),
-			sorted[i - 1]->line);
-		ret = -1;
-		break;
+		if ((ret = problem(db, "%s:%zu: column Name: %s is already the name of the peer "
+				   "on line %zu", name, sorted[i]->line,
+				   quoted(sorted[i]->val[ATTR_NAME], q, sizeof(q)),
+				   sorted[i - 1]->line)) < 0)
+			break;
 	}
 	free(sorted);
 	return ret;
@@ -194,15 +221,18 @@ static int load_row(struct db *db, const char *name, const struct csv_row *row,
 {
 	struct peer *p;
 
-	if (row->count > ncols) {
-		err_msg("%s:%zu: the row has %zu fields but the header has %zu", name, row->line,
-			row->count, ncols);
-		return -1;
+	size_t nfields = row->count;
+
+	if (nfields > ncols) {
+		if (problem(db, "%s:%zu: the row has %zu fields but the header has %zu", name,
+			    row->line, row->count, ncols) < 0)
+			return -1;
+		nfields = ncols;
 	}
 	if (!(p = db_add(db)))
 		return -1;
 	p->line = row->line;
-	for (size_t c = 0; c < row->count; c++) {
+	for (size_t c = 0; c < nfields; c++) {
 		if (map[c] < 0) {
 			size_t e = (size_t)(-1 - map[c]);
 			free(p->extra[e]);
@@ -215,12 +245,14 @@ static int load_row(struct db *db, const char *name, const struct csv_row *row,
 			return -1;
 		wipe_free(p->val[map[c]]);
 		p->val[map[c]] = v;
-		if (check_value(name, row->line, map[c], v) < 0)
+		if (check_value(db, name, row->line, map[c], v) < 0)
 			return -1;
 	}
 	if (!*p->val[ATTR_NAME]) {
-		err_msg("%s:%zu: column Name: empty; every peer needs a name", name, row->line);
-		return -1;
+		/* A peer without a name cannot be shown, written or fixed by name: drop it. */
+		db_remove(db, db->count - 1);
+		return problem(db, "%s:%zu: column Name: empty; every peer needs a name", name,
+			       row->line);
 	}
 	return 0;
 }
@@ -311,6 +343,7 @@ int db_open(struct db *db, const char *path, int flags)
 	db->sep = ',';
 	db->crlf = true;
 	db->mode = 0600;
+	db->lenient = flags & DB_LENIENT;
 	if ((flags & DB_LOCK) && (db->lock_fd = lock_beside(path)) < 0) {
 		err_msg("%s: cannot lock the database: %s", path, strerror(errno));
 		return -1;
@@ -331,7 +364,7 @@ int db_open(struct db *db, const char *path, int flags)
 	}
 	db->exists = true;
 	db->mode = st.st_mode & 07777;
-	if (st.st_mode & 0044)
+	if ((st.st_mode & 0044) && !(flags & DB_LENIENT))
 		warn_msg("%s holds private keys and other users can read it (mode %04o); "
 			 "run: chmod 600 %s", path, (unsigned)db->mode, path);
 	r = read_file(path, DB_MAX_BYTES, &text, &len);
@@ -379,6 +412,9 @@ void db_close(struct db *db)
 	for (size_t e = 0; e < db->extra_count; e++)
 		free(db->extra_cols[e]);
 	free(db->extra_cols);
+	for (size_t i = 0; i < db->problem_count; i++)
+		free(db->problems[i]);
+	free(db->problems);
 	if (db->lock_fd >= 0)
 		close(db->lock_fd);
 	memset(db, 0, sizeof(*db));

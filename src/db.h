@@ -26,11 +26,17 @@ struct db {
 	bool exists;		/* the file was there when opened */
 	mode_t mode;
 	int lock_fd;		/* -1 when not locked */
+	bool lenient;		/* DB_LENIENT: problems noted, not fatal */
+	char **problems;	/* "file:line: column C: ..." for each problem */
+	size_t problem_count;
 };
 
 enum {
 	DB_LOCK = 1,		/* hold an exclusive lock until db_close */
 	DB_MUST_EXIST = 2,	/* a missing file is an error */
+	DB_LENIENT = 4,		/* invalid values and duplicate names are noted in
+				 * db->problems and loading goes on (for check);
+				 * the mode warning is left to the caller */
 };
 
 /* Opens and parses the database at path. A missing file gives an empty database
@@ -41,6 +47,7 @@ int db_open(struct db *db, const char *path, int flags);
 /* Parses CSV text into db (used by db_open, the tests and the fuzzers); name is
  * the file name for messages. 0 or -1. */
 int db_parse(struct db *db, const char *name, const char *text, size_t len);
+
 
 /* Writes the database as CSV: the 16 columns, then the extra ones. */
 int db_serialize(const struct db *db, struct buf *out);

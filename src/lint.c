@@ -35,20 +35,23 @@ static void report(struct run *r, enum lint_severity sev, const struct peer *p,
 	r->o->report(r->o->ctx, &f);
 }
 
+void lint_fprint(FILE *out, const struct db *db, const struct lint_finding *f)
+{
+	fprintf(out, "%s: %s", f->severity == LINT_ERROR ? "error" : "warning", db->path);
+	if (f->peer && f->peer->line)
+		fprintf(out, ":%zu", f->peer->line);
+	fputs(": ", out);
+	if (f->peer)
+		fprintf(out, "peer %s: ", peer_get(f->peer, ATTR_NAME));
+	if (f->column)
+		fprintf(out, "column %s: ", f->column);
+	fprintf(out, "%s\n", f->msg);
+}
+
 void lint_print(void *ctx, const struct lint_finding *f)
 {
-	const struct db *db = ctx;
-	char where[64] = "";
-
-	if (f->peer && f->peer->line)
-		snprintf(where, sizeof(where), ":%zu", f->peer->line);
-	fprintf(stderr, "%s: %s: %s%s: ", prog_name,
-		f->severity == LINT_ERROR ? "error" : "warning", db->path, where);
-	if (f->peer)
-		fprintf(stderr, "peer %s: ", peer_get(f->peer, ATTR_NAME));
-	if (f->column)
-		fprintf(stderr, "column %s: ", f->column);
-	fprintf(stderr, "%s\n", f->msg);
+	fprintf(stderr, "%s: ", prog_name);
+	lint_fprint(stderr, ctx, f);
 }
 
 static void check_required(struct run *r, const struct peer *p)
@@ -58,6 +61,14 @@ static void check_required(struct run *r, const struct peer *p)
 	if (!*peer_get(p, ATTR_PRIVATEKEY))
 		report(r, LINT_ERROR, p, "PrivateKey",
 		       "empty; run `%s init` to generate the missing keys", prog_name);
+}
+
+static void check_name(struct run *r, const struct peer *p)
+{
+	if (!attr_is_ifname(peer_get(p, ATTR_NAME)))
+		report(r, LINT_WARNING, p, "Name",
+		       "not a valid wg-quick interface name ([a-zA-Z0-9_=+.-]{1,15}); "
+		       "use genconfig --interface");
 }
 
 static void check_endpoint(struct run *r, const struct peer *p)
@@ -148,10 +159,16 @@ static int check_overlaps(struct run *r)
 				continue;
 			ipnet_format(&o->net, a);
 			ipnet_format(&v[i].net, b);
-			report(r, r->o->legacy ? LINT_WARNING : LINT_ERROR, &db->peers[v[i].peer],
-			       "AllowedIPs",
-			       "%s overlaps %s of peer %s: the other peers cannot route both", b,
-			       a, peer_get(&db->peers[o->peer], ATTR_NAME));
+			if (!strcmp(a, b) && v[i].net.prefix == ipnet_max_prefix(&v[i].net))
+				report(r, r->o->legacy ? LINT_WARNING : LINT_ERROR,
+				       &db->peers[v[i].peer], "Address",
+				       "%s is also the address of peer %s", b,
+				       peer_get(&db->peers[o->peer], ATTR_NAME));
+			else
+				report(r, r->o->legacy ? LINT_WARNING : LINT_ERROR,
+				       &db->peers[v[i].peer], "AllowedIPs",
+				       "%s overlaps %s of peer %s: the other peers cannot route "
+				       "both", b, a, peer_get(&db->peers[o->peer], ATTR_NAME));
 			reported++;
 			break;
 		}
@@ -219,9 +236,15 @@ long lint_db(const struct db *db, const struct lint_opts *opts)
 	for (size_t i = 0; i < db->count; i++) {
 		check_required(&r, &db->peers[i]);
 		check_endpoint(&r, &db->peers[i]);
+		if (opts->pedantic)
+			check_name(&r, &db->peers[i]);
 	}
 	if (check_duplicate_keys(&r) < 0 || check_overlaps(&r) < 0)
 		return -1;
 	check_reachability(&r);
+	if (opts->pedantic && db->exists && (db->mode & 0044))
+		report(&r, LINT_WARNING, NULL, NULL,
+		       "other users can read the database and its private keys (mode %04o); "
+		       "run: chmod 600 %s", (unsigned)db->mode, db->path);
 	return r.errors;
 }

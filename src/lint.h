@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 enum lint_severity { LINT_WARNING, LINT_ERROR };
 
@@ -21,6 +22,7 @@ typedef void lint_report_fn(void *ctx, const struct lint_finding *f);
 struct lint_opts {
 	bool legacy;		/* AllowedIPs as 2.5.1 writes them: overlaps only warn */
 	long only;		/* index of the one peer whose file is written, or -1 */
+	bool pedantic;		/* also what only `check` warns about */
 	lint_report_fn *report;
 	void *ctx;
 };
@@ -29,7 +31,9 @@ struct lint_opts {
  * or -1 when out of memory. */
 long lint_db(const struct db *db, const struct lint_opts *opts);
 
-/* The default report: one line on stderr naming the file, line, peer and column. */
+/* One line: "error: FILE:LINE: peer NAME: column COLUMN: message". */
+void lint_fprint(FILE *out, const struct db *db, const struct lint_finding *f);
+/* The default report: lint_fprint on stderr after the program name; ctx is the db. */
 lint_report_fn lint_print;
 
 #endif

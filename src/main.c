@@ -17,6 +17,7 @@ static const struct {
 	{ "delpeer", cmd_delpeer, "delete a peer" },
 	{ "showpeers", cmd_showpeers, "show the peers" },
 	{ "genconfig", cmd_genconfig, "write the wg-quick configuration of every peer" },
+	{ "check", cmd_check, "find what would give broken or unsafe configurations" },
 };
 
 static void usage(FILE *f)

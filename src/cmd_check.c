@@ -1,0 +1,67 @@
+#include "commands.h"
+#include "db.h"
+#include "lint.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct tally {
+	const struct db *db;
+	size_t errors, warnings;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: %s [-d DATABASE] check\n\n"
+		   "Check the whole database and print one line per finding:\n"
+		   "  SEVERITY: FILE:LINE: peer NAME: column COLUMN: message\n"
+		   "Exit 1 when there is an error, 0 when there are only warnings or none.\n"
+		   "genconfig runs the same checks and writes nothing when one is an error.\n",
+		prog_name);
+}
+
+static void print_finding(void *ctx, const struct lint_finding *f)
+{
+	struct tally *t = ctx;
+
+	lint_fprint(stdout, t->db, f);
+	if (f->severity == LINT_ERROR)
+		t->errors++;
+	else
+		t->warnings++;
+}
+
+int cmd_check(const struct cmd_env *env, int argc, char **argv)
+{
+	struct db db = { .lock_fd = -1 };
+	struct tally t = { &db, 0, 0 };
+	struct lint_opts lo = { .only = -1, .pedantic = true, .report = print_finding, .ctx = &t };
+	int ret = 1;
+
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc != 1) {
+		err_msg("check: takes no argument");
+		usage(stderr);
+		return 2;
+	}
+	if (db_open(&db, env->database, DB_MUST_EXIST | DB_LENIENT) < 0)
+		goto out;
+	for (size_t i = 0; i < db.problem_count; i++)
+		printf("error: %s\n", db.problems[i]);
+	t.errors += db.problem_count;
+	if (lint_db(&db, &lo) < 0) {
+		err_msg("out of memory");
+		goto out;
+	}
+	printf("%s: %zu peer%s, %zu error%s, %zu warning%s\n", env->database, db.count,
+	       db.count == 1 ? "" : "s", t.errors, t.errors == 1 ? "" : "s", t.warnings,
+	       t.warnings == 1 ? "" : "s");
+	ret = t.errors ? 1 : 0;
+out:
+	db_close(&db);
+	return ret;
+}
