@@ -1,5 +1,6 @@
 #include "commands.h"
 #include "db.h"
+#include "psk.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -14,6 +15,7 @@ static void usage(FILE *f)
 int cmd_delpeer(const struct cmd_env *env, int argc, char **argv)
 {
 	struct db db = { .lock_fd = -1 };
+	struct psk_store store = { 0 };
 	long i;
 	int ret = 1;
 
@@ -36,8 +38,17 @@ int cmd_delpeer(const struct cmd_env *env, int argc, char **argv)
 	db_remove(&db, (size_t)i);
 	if (db_save(&db) < 0)
 		goto out;
+	/* Its preshared keys go with it: a new peer of the same name gets new ones. */
+	if (psk_store_exists(env->database)) {
+		if (psk_load(&store, env->database) < 0)
+			goto out;
+		psk_forget(&store, argv[1]);
+		if (store.dirty && psk_save(&store) < 0)
+			goto out;
+	}
 	ret = 0;
 out:
+	psk_free(&store);
 	db_close(&db);
 	return ret;
 }

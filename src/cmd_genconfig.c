@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "db.h"
 #include "lint.h"
+#include "psk.h"
 #include "util.h"
 #include "wgquick.h"
 
@@ -17,12 +18,13 @@ struct genconfig_opts {
 	const char *output;
 	const char *ifname;	/* --interface: DIR/NAME/IFNAME.conf */
 	bool legacy;
+	int psk;		/* 1: --psk, 0: --no-psk, -1: as the store says */
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: %s [-d DATABASE] genconfig [NAME] [-o DIR] [--interface IFNAME]\n"
-		   "                   [--legacy-allowedips]\n\n"
+		   "                   [--legacy-allowedips] [--psk | --no-psk]\n\n"
 		   "Write the wg-quick configuration of every peer, or of NAME only, as\n"
 		   "DIR/NAME.conf (mode 0600).\n\n"
 		   "  NAME                     only this peer's file\n"
@@ -32,6 +34,10 @@ static void usage(FILE *f)
 		   "  --legacy-allowedips      AllowedIPs as wg-meshconf 2.5.1 writes them (each\n"
 		   "                           address with its own prefix; peers that share a\n"
 		   "                           subnet then break each other)\n"
+		   "  --psk                    a PresharedKey for every pair of peers, kept in\n"
+		   "                           DATABASE.psk (created 0600); once that file\n"
+		   "                           exists, genconfig uses it without --psk\n"
+		   "  --no-psk                 leave the preshared keys out of the files\n"
 		   "  -h, --help               show this help and exit\n", prog_name);
 }
 
@@ -41,6 +47,8 @@ static int parse(struct genconfig_opts *o, int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "interface", required_argument, NULL, 'i' },
 		{ "legacy-allowedips", no_argument, NULL, 'L' },
+		{ "psk", no_argument, NULL, 'p' },
+		{ "no-psk", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -58,6 +66,12 @@ static int parse(struct genconfig_opts *o, int argc, char **argv)
 			break;
 		case 'L':
 			o->legacy = true;
+			break;
+		case 'p':
+			o->psk = 1;
+			break;
+		case 'n':
+			o->psk = 0;
 			break;
 		case 'h':
 			usage(stdout);
@@ -119,7 +133,8 @@ static int make_parent(const char *path)
 	return ret;
 }
 
-static int write_files(const struct genconfig_opts *o, const struct db *db, long only)
+static int write_files(const struct genconfig_opts *o, const struct db *db, long only,
+		       const struct psk_store *psk)
 {
 	struct atomic_batch batch = ATOMIC_BATCH_INIT;
 	struct buf text = BUF_INIT;
@@ -128,6 +143,7 @@ static int write_files(const struct genconfig_opts *o, const struct db *db, long
 
 	if (mesh_prepare(&mesh, db, o->legacy) < 0)
 		return 1;
+	mesh_use_psk(&mesh, psk);
 	for (size_t i = 0; i < db->count; i++) {
 		char *path;
 		if (only >= 0 && (size_t)only != i)
@@ -159,8 +175,10 @@ out:
 
 int cmd_genconfig(const struct cmd_env *env, int argc, char **argv)
 {
-	struct genconfig_opts o = { .output = "output" };
+	struct genconfig_opts o = { .output = "output", .psk = -1 };
 	struct db db = { .lock_fd = -1 };
+	struct psk_store store = { 0 };
+	bool use_psk;
 	struct lint_opts lo = { .only = -1, .report = lint_print, .ctx = &db };
 	struct stat st;
 	long errors;
@@ -169,7 +187,9 @@ int cmd_genconfig(const struct cmd_env *env, int argc, char **argv)
 	if ((ret = parse(&o, argc, argv)) != 0)
 		return ret < 0 ? 0 : ret;
 	ret = 1;
-	if (db_open(&db, env->database, DB_MUST_EXIST) < 0)
+	use_psk = o.psk == 1 || (o.psk == -1 && psk_store_exists(env->database));
+	/* The store may be written: hold the database lock, as the writers do. */
+	if (db_open(&db, env->database, DB_MUST_EXIST | (use_psk ? DB_LOCK : 0)) < 0)
 		goto out;
 	if (o.name && (lo.only = db_find(&db, o.name)) < 0) {
 		err_msg("genconfig: no peer named %s in %s", o.name, env->database);
@@ -195,8 +215,11 @@ int cmd_genconfig(const struct cmd_env *env, int argc, char **argv)
 		warn_msg("%s can be written by other users, who could replace the files",
 			 o.output);
 	}
-	ret = write_files(&o, &db, lo.only);
+	if (use_psk && psk_prepare(&store, &db) < 0)
+		goto out;
+	ret = write_files(&o, &db, lo.only, use_psk ? &store : NULL);
 out:
+	psk_free(&store);
 	db_close(&db);
 	return ret;
 }

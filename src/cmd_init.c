@@ -1,6 +1,7 @@
 #include "commands.h"
 #include "db.h"
 #include "keys.h"
+#include "psk.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -8,9 +9,12 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: %s [-d DATABASE] init\n\n"
+	fprintf(f, "usage: %s [-d DATABASE] init [--psk]\n\n"
 		   "Create an empty database, or fill in what can be generated (ListenPort,\n"
-		   "PrivateKey) on every peer of an existing one.\n", prog_name);
+		   "PrivateKey) on every peer of an existing one.\n\n"
+		   "  --psk       also give every pair of peers a preshared key, kept in\n"
+		   "              DATABASE.psk (genconfig then writes them)\n"
+		   "  -h, --help  show this help and exit\n", prog_name);
 }
 
 /* Fills in the defaults and a new private key; appends the columns it filled
@@ -46,23 +50,27 @@ static int complete_peer(struct peer *p, char *filled, size_t len)
 int cmd_init(const struct cmd_env *env, int argc, char **argv)
 {
 	struct db db = { .lock_fd = -1 };
+	struct psk_store store = { 0 };
 	size_t completed = 0;
+	bool psk = false;
 	int ret = 1;
 
-	(void)argv;
-	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		usage(stdout);
-		return 0;
-	}
-	if (argc != 1) {
-		err_msg("init: takes no argument");
-		usage(stderr);
-		return 2;
+	for (int a = 1; a < argc; a++) {
+		if (!strcmp(argv[a], "-h") || !strcmp(argv[a], "--help")) {
+			usage(stdout);
+			return 0;
+		}
+		if (strcmp(argv[a], "--psk")) {
+			err_msg("init: %s: only --psk is accepted", argv[a]);
+			usage(stderr);
+			return 2;
+		}
+		psk = true;
 	}
 	if (db_open(&db, env->database, DB_LOCK) < 0)
 		goto out;
 	if (!db.exists) {
-		if (db_save(&db) < 0)
+		if (db_save(&db) < 0 || (psk && psk_prepare(&store, &db) < 0))
 			goto out;
 		printf("Empty database file %s has been created\n", env->database);
 		ret = 0;
@@ -99,8 +107,11 @@ int cmd_init(const struct cmd_env *env, int argc, char **argv)
 	if (!completed)
 		printf("Nothing to complete: all %zu peers of %s are complete\n", db.count,
 		       env->database);
+	if (psk && psk_prepare(&store, &db) < 0)
+		goto out;
 	ret = 0;
 out:
+	psk_free(&store);
 	db_close(&db);
 	return ret;
 }

@@ -1,6 +1,7 @@
 #include "commands.h"
 #include "db.h"
 #include "keys.h"
+#include "psk.h"
 #include "table.h"
 #include "util.h"
 
@@ -16,6 +17,7 @@ struct showpeers_opts {
 	bool text;		/* --style text */
 	bool verbose;		/* also the columns empty for every shown peer */
 	bool show_private;	/* the PrivateKey column, hidden by default */
+	bool show_psk;		/* NAME's preshared keys, after the table */
 };
 
 /* The columns: the attribute table in order, with the derived public key after
@@ -26,7 +28,7 @@ struct showpeers_opts {
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: %s [-d DATABASE] showpeers [NAME] [--style table|text] [-s] [-v]\n"
-		   "                   [--show-private]\n\n"
+		   "                   [--show-private] [--show-psk]\n\n"
 		   "Show the peers of the database, or NAME only.\n\n"
 		   "  --style table|text  a table drawn with box characters (default), or\n"
 		   "                      plain `Key: value` lines\n"
@@ -34,6 +36,7 @@ static void usage(FILE *f)
 		   "                      (the default; kept for wg-meshconf 2.5.1 scripts)\n"
 		   "  -v, --verbose       show every column, even empty ones\n"
 		   "  --show-private      also show the private keys\n"
+		   "  --show-psk          with NAME: also show NAME's preshared keys\n"
 		   "  -h, --help          show this help and exit\n"
 		   "\nColours are used on a terminal only, and never when NO_COLOR is set.\n",
 		prog_name);
@@ -46,6 +49,7 @@ static int parse(struct showpeers_opts *o, int argc, char **argv)
 		{ "simplify", no_argument, NULL, 's' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "show-private", no_argument, NULL, 'P' },
+		{ "show-psk", no_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -71,6 +75,9 @@ static int parse(struct showpeers_opts *o, int argc, char **argv)
 		case 'P':
 			o->show_private = true;
 			break;
+		case 'K':
+			o->show_psk = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return -1;
@@ -85,6 +92,10 @@ static int parse(struct showpeers_opts *o, int argc, char **argv)
 		o->name = argv[optind++];
 	if (optind < argc) {
 		err_msg("showpeers: one peer NAME at most");
+		return 2;
+	}
+	if (o->show_psk && !o->name) {
+		err_msg("showpeers: --show-psk needs the NAME of one peer");
 		return 2;
 	}
 	return 0;
@@ -171,6 +182,32 @@ out:
 	return ret;
 }
 
+static int show_psk(const struct db *db, const char *name)
+{
+	struct psk_store store;
+	int ret = 1;
+
+	if (psk_load(&store, db->path) < 0)
+		goto out;
+	if (!store.exists) {
+		err_msg("showpeers: %s has no preshared keys", db->path);
+		goto out;
+	}
+	printf("\nPreshared keys of %s:\n", name);
+	for (size_t i = 0; i < db->count; i++) {
+		const char *other = peer_get(&db->peers[i], ATTR_NAME);
+		const char *key = strcmp(other, name) ? psk_get(&store, name, other) : NULL;
+		if (key)
+			printf("  with %s: %s\n", other, key);
+		else if (strcmp(other, name))
+			printf("  with %s: (none yet: genconfig creates it)\n", other);
+	}
+	ret = 0;
+out:
+	psk_free(&store);
+	return ret;
+}
+
 int cmd_showpeers(const struct cmd_env *env, int argc, char **argv)
 {
 	struct showpeers_opts o = { 0 };
@@ -200,6 +237,8 @@ int cmd_showpeers(const struct cmd_env *env, int argc, char **argv)
 		goto out;
 	}
 	ret = show(&o, &db, first, n);
+	if (ret == 0 && o.show_psk)
+		ret = show_psk(&db, o.name);
 out:
 	db_close(&db);
 	return ret;

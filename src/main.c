@@ -17,6 +17,7 @@ static const struct {
 	{ "delpeer", cmd_delpeer, "delete a peer" },
 	{ "showpeers", cmd_showpeers, "show the peers" },
 	{ "genconfig", cmd_genconfig, "write the wg-quick configuration of every peer" },
+	{ "rotate", cmd_rotate, "replace a peer's private key or preshared keys" },
 	{ "check", cmd_check, "find what would give broken or unsafe configurations" },
 };
 

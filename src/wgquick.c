@@ -84,6 +84,7 @@ static int render_block(const struct mesh *m, size_t i, struct buf *out)
 	if (buf_printf(out, "\n[Peer]\n# Name: %s\nPublicKey = %s\n", peer_get(p, ATTR_NAME),
 		       m->pub[i]) < 0)
 		return -1;
+	m->head[i] = out->len;
 	if (*ep_text) {
 		struct endpoint ep;
 		char text[300];
@@ -131,7 +132,8 @@ int mesh_prepare(struct mesh *m, const struct db *db, bool legacy)
 	m->legacy = legacy;
 	m->pub = calloc(db->count ? db->count : 1, sizeof(*m->pub));
 	m->block = calloc(db->count ? db->count : 1, sizeof(*m->block));
-	if (!m->pub || !m->block)
+	m->head = calloc(db->count ? db->count : 1, sizeof(*m->head));
+	if (!m->pub || !m->block || !m->head)
 		goto oom;
 	/* Key derivation dominates: split it between two threads. */
 	jobs[0] = (struct prep_job){ m, 0, threaded ? db->count / 2 : db->count, 0 };
@@ -159,6 +161,7 @@ void mesh_free(struct mesh *m)
 		for (size_t i = 0; i < m->db->count; i++)
 			buf_free(&m->block[i]);
 	free(m->block);
+	free(m->head);
 	free(m->pub);
 	memset(m, 0, sizeof(*m));
 }
@@ -201,7 +204,12 @@ int wgquick_render(const struct mesh *m, size_t self, struct buf *out)
 	for (size_t i = 0; i < m->db->count; i++) {
 		if (i == self)
 			continue;
-		if (buf_append(out, m->block[i].data, m->block[i].len) < 0 ||
+		const struct buf *b = &m->block[i];
+		const char *psk = m->psk ? psk_get(m->psk, peer_get(me, ATTR_NAME),
+						   peer_get(&m->db->peers[i], ATTR_NAME)) : NULL;
+		if (buf_append(out, b->data, m->head[i]) < 0 ||
+		    (psk && buf_printf(out, "PresharedKey = %s\n", psk) < 0) ||
+		    buf_append(out, b->data + m->head[i], b->len - m->head[i]) < 0 ||
 		    buf_append(out, local.data, local.len) < 0)
 			goto out;
 	}

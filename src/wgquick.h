@@ -5,6 +5,7 @@
 #include "buf.h"
 #include "db.h"
 #include "keys.h"
+#include "psk.h"
 
 #include <stdbool.h>
 
@@ -12,12 +13,16 @@ struct mesh {
 	const struct db *db;
 	key_b64 *pub;		/* public key of each peer, derived once */
 	struct buf *block;	/* each peer's [Peer] section as the others see it */
+	size_t *head;		/* length of each block up to its PublicKey line */
 	bool legacy;		/* AllowedIPs as wg-meshconf 2.5.1 writes them */
+	const struct psk_store *psk;	/* PresharedKey of each pair, or NULL */
 };
 
 /* Derives the public keys and renders each peer's [Peer] section. The database
  * must have passed lint. Allocates; free with mesh_free. 0 or -1 (with a message). */
 int mesh_prepare(struct mesh *m, const struct db *db, bool legacy);
+/* After mesh_prepare: write the pairs' PresharedKey lines from store (or none). */
+#define mesh_use_psk(m, store) ((m)->psk = (store))
 void mesh_free(struct mesh *m);
 
 /* Appends the whole configuration file of peer `self` to out. 0 or -1. */
