@@ -1,4 +1,5 @@
 #include "atomic.h"
+#include "confwriter.h"
 #include "commands.h"
 #include "db.h"
 #include "lint.h"
@@ -19,12 +20,13 @@ struct genconfig_opts {
 	const char *ifname;	/* --interface: DIR/NAME/IFNAME.conf */
 	bool legacy;
 	int psk;		/* 1: --psk, 0: --no-psk, -1: as the store says */
+	bool sync;		/* --sync: flush the files before renaming them */
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: %s [-d DATABASE] genconfig [NAME] [-o DIR] [--interface IFNAME]\n"
-		   "                   [--legacy-allowedips] [--psk | --no-psk]\n\n"
+		   "                   [--legacy-allowedips] [--psk | --no-psk] [--sync]\n\n"
 		   "Write the wg-quick configuration of every peer, or of NAME only, as\n"
 		   "DIR/NAME.conf (mode 0600).\n\n"
 		   "  NAME                     only this peer's file\n"
@@ -38,6 +40,8 @@ static void usage(FILE *f)
 		   "                           DATABASE.psk (created 0600); once that file\n"
 		   "                           exists, genconfig uses it without --psk\n"
 		   "  --no-psk                 leave the preshared keys out of the files\n"
+		   "  --sync                   flush the files to disk before they replace the\n"
+		   "                           old ones (slower; the database is always flushed)\n"
 		   "  -h, --help               show this help and exit\n", prog_name);
 }
 
@@ -49,6 +53,7 @@ static int parse(struct genconfig_opts *o, int argc, char **argv)
 		{ "legacy-allowedips", no_argument, NULL, 'L' },
 		{ "psk", no_argument, NULL, 'p' },
 		{ "no-psk", no_argument, NULL, 'n' },
+		{ "sync", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -72,6 +77,9 @@ static int parse(struct genconfig_opts *o, int argc, char **argv)
 			break;
 		case 'n':
 			o->psk = 0;
+			break;
+		case 's':
+			o->sync = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -103,74 +111,19 @@ usage:
 	return 2;
 }
 
-static char *file_path(const struct genconfig_opts *o, const char *peer)
-{
-	size_t len = strlen(o->output) + strlen(peer) + (o->ifname ? strlen(o->ifname) : 0) + 8;
-	char *path = malloc(len);
-
-	if (!path)
-		return NULL;
-	if (o->ifname)
-		snprintf(path, len, "%s/%s/%s.conf", o->output, peer, o->ifname);
-	else
-		snprintf(path, len, "%s/%s.conf", o->output, peer);
-	return path;
-}
-
-/* Creates the folder of path when missing. */
-static int make_parent(const char *path)
-{
-	char *dir = strdup(path), *slash;
-	int ret;
-
-	if (!dir)
-		return -1;
-	slash = strrchr(dir, '/');
-	if (slash)
-		*slash = '\0';
-	ret = slash ? mkdir_parents(dir) : 0;
-	free(dir);
-	return ret;
-}
-
 static int write_files(const struct genconfig_opts *o, const struct db *db, long only,
 		       const struct psk_store *psk)
 {
-	struct atomic_batch batch = ATOMIC_BATCH_INIT;
-	struct buf text = BUF_INIT;
+	struct confwriter_opts co = { o->output, o->ifname, only, o->sync };
 	struct mesh mesh;
-	int ret = 1;
+	long written;
 
 	if (mesh_prepare(&mesh, db, o->legacy) < 0)
 		return 1;
 	mesh_use_psk(&mesh, psk);
-	for (size_t i = 0; i < db->count; i++) {
-		char *path;
-		if (only >= 0 && (size_t)only != i)
-			continue;
-		buf_reset(&text);
-		if (wgquick_render(&mesh, i, &text) < 0 || !(path = file_path(o, db->peers[i].val[ATTR_NAME]))) {
-			err_msg("out of memory");
-			goto out;
-		}
-		if ((o->ifname && make_parent(path) < 0) ||
-		    atomic_batch_add(&batch, path, text.data, text.len) < 0) {
-			err_msg("genconfig: %s: %s (no file was changed)", path, strerror(errno));
-			free(path);
-			goto out;
-		}
-		free(path);
-	}
-	if (atomic_batch_commit(&batch) < 0) {
-		err_msg("genconfig: %s: %s", o->output, strerror(errno));
-		goto out;
-	}
-	ret = 0;
-out:
-	atomic_batch_free(&batch);
-	buf_free(&text);
+	written = confwriter_run(&mesh, &co);
 	mesh_free(&mesh);
-	return ret;
+	return written < 0 ? 1 : 0;
 }
 
 int cmd_genconfig(const struct cmd_env *env, int argc, char **argv)
