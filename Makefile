@@ -30,7 +30,7 @@ CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
 
-.PHONY: all check unit cli e2e demo bench fuzz install uninstall clean deps
+.PHONY: all check unit cli robust e2e demo bench fuzz install uninstall clean deps
 
 all: deps $(BIN)
 
@@ -59,7 +59,7 @@ $(BUILD)/unit/%: tests/unit/%.c $(SAN_OBJS)
 # `make check`: unit tests and CLI tests on the sanitized build, then the
 # network-namespace tests on the plain build; one summary line at the end.
 check: deps
-	@./scripts/install-deps --e2e
+	@./scripts/install-deps --all
 	@$(MAKE) --no-print-directory $(BIN) $(SAN_BIN) $(UNIT_BINS)
 	@BUILD=$(BUILD) ./scripts/run-tests $(UNIT_BINS)
 
@@ -72,6 +72,15 @@ cli: deps $(SAN_BIN)
 e2e: deps $(BIN)
 	@./scripts/install-deps --e2e
 	@BUILD=$(BUILD) SUITES=e2e ./scripts/run-tests
+
+# libFuzzer harnesses, one per parser (clang). FUZZ_SECONDS per harness.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@./scripts/install-deps --fuzz
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh
+
+robust: deps $(BIN)
+	@BUILD=$(BUILD) SUITES=robust ./scripts/run-tests
 
 demo: deps $(BIN)
 	@./scripts/demo $(BIN)
