@@ -79,7 +79,7 @@ fuzz: deps
 	@./scripts/install-deps --fuzz
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh
 
-robust: deps $(BIN)
+robust: deps $(SAN_BIN)
 	@BUILD=$(BUILD) SUITES=robust ./scripts/run-tests
 
 demo: deps $(BIN)
