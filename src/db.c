@@ -332,7 +332,7 @@ out:
 
 int db_open(struct db *db, const char *path, int flags)
 {
-	struct stat st;
+	struct stat st, lst;
 	char *text = NULL;
 	size_t len = 0;
 	int ret = -1, r;
@@ -344,7 +344,13 @@ int db_open(struct db *db, const char *path, int flags)
 	db->crlf = true;
 	db->mode = 0600;
 	db->lenient = flags & DB_LENIENT;
-	if ((flags & DB_LOCK) && (db->lock_fd = lock_beside(path)) < 0) {
+	/* Replacing a symbolic link would cut it: lock and write where it points. */
+	if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) && !(db->real_path = realpath(path, NULL))) {
+		err_msg("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if ((flags & DB_LOCK) &&
+	    (db->lock_fd = lock_beside(db->real_path ? db->real_path : path)) < 0) {
 		err_msg("%s: cannot lock the database: %s", path, strerror(errno));
 		return -1;
 	}
@@ -390,7 +396,8 @@ int db_save(struct db *db)
 		err_msg("%s: out of memory", db->path);
 		goto out;
 	}
-	if (atomic_write(db->path, out.data, out.len, db->mode) < 0) {
+	if (atomic_write(db->real_path ? db->real_path : db->path, out.data, out.len,
+			 db->mode) < 0) {
 		err_msg("%s: cannot write the database: %s (it is unchanged)", db->path,
 			strerror(errno));
 		goto out;
@@ -415,6 +422,7 @@ void db_close(struct db *db)
 	for (size_t i = 0; i < db->problem_count; i++)
 		free(db->problems[i]);
 	free(db->problems);
+	free(db->real_path);
 	if (db->lock_fd >= 0)
 		close(db->lock_fd);
 	memset(db, 0, sizeof(*db));

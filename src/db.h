@@ -17,6 +17,7 @@ struct peer {
 
 struct db {
 	const char *path;	/* as given, not owned */
+	char *real_path;	/* where a symbolic link points: written there */
 	struct peer *peers;
 	size_t count, cap;
 	char **extra_cols;	/* columns the table does not know, kept in order */
