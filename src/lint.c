@@ -148,7 +148,8 @@ static int check_overlaps(struct run *r)
 			return -1;
 		}
 	}
-	qsort(v, n, sizeof(*v), cmp_route);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_route);
 	for (size_t i = 0; i < n && reported < 20; i++) {
 		while (depth && !ipnet_overlap(&stack[depth - 1]->net, &v[i].net))
 			depth--;

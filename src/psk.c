@@ -40,7 +40,7 @@ static int cmp_entry(const void *x, const void *y)
 
 static struct psk_entry *find(const struct psk_store *s, const char *n1, const char *n2)
 {
-	struct psk_entry key;
+	struct psk_entry key = { 0 };
 
 	if (strcmp(n1, n2) > 0) {
 		const char *t = n1;
