@@ -2,6 +2,7 @@
 
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -242,10 +243,14 @@ void atomic_batch_free(struct atomic_batch *b)
 
 int mkdir_parents(const char *path)
 {
-	char *copy = strdup(path);
+	char *copy = *path ? strdup(path) : NULL;
 	struct stat st;
 	int ret = -1;
 
+	if (!*path) {
+		errno = ENOENT;
+		return -1;
+	}
 	if (!copy) {
 		errno = ENOMEM;
 		return -1;
@@ -271,4 +276,30 @@ int mkdir_parents(const char *path)
 out:
 	free(copy);
 	return ret;
+}
+
+void atomic_remove_stale(const char *path)
+{
+	char *dir, *base;
+	DIR *d;
+	struct dirent *e;
+	size_t blen;
+
+	if (path_split(path, &dir, &base) < 0)
+		return;
+	blen = strlen(base);
+	if ((d = opendir(dir))) {
+		while ((e = readdir(d))) {
+			const char *n = e->d_name;
+			/* Exactly "." BASE "." and the six characters mkstemp chose. */
+			if (n[0] != '.' || strncmp(n + 1, base, blen) || n[1 + blen] != '.' ||
+			    strlen(n + 2 + blen) != 6 || strspn(n + 2 + blen,
+				"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") != 6)
+				continue;
+			unlinkat(dirfd(d), n, 0);
+		}
+		closedir(d);
+	}
+	free(dir);
+	free(base);
 }

@@ -57,7 +57,8 @@ static const char *check_int(const struct attr *a, const char *v)
 	char *end;
 	long n;
 
-	if (!isdigit((unsigned char)v[0]) || strlen(v) > 10)
+	/* No leading zero: ip(8) would read "01420" as octal. */
+	if (!isdigit((unsigned char)v[0]) || strlen(v) > 10 || (v[0] == '0' && v[1]))
 		return rule;
 	errno = 0;
 	n = strtol(v, &end, 10);
@@ -78,6 +79,9 @@ static bool is_u32(const char *v)
 		v += 2;
 	}
 	if (!isxdigit((unsigned char)v[0]) || strlen(v) > 10)
+		return false;
+	/* A decimal leading zero reads as octal to ip(8), which takes Table. */
+	if (base == 10 && v[0] == '0' && v[1])
 		return false;
 	errno = 0;
 	n = strtoull(v, &end, base);
@@ -100,7 +104,8 @@ static const char *check_table(const struct attr *a, const char *v)
 	for (const char *p = v; *p; p++)
 		if (!isalnum((unsigned char)*p) && !strchr("_.-", *p))
 			goto bad;
-	if (v[0] != '-' && strlen(v) <= 64)
+	/* All digits is a number, and "010" is not a valid one. */
+	if (v[0] != '-' && strlen(v) <= 64 && strspn(v, "0123456789") != strlen(v))
 		return NULL;
 bad:
 	return "\"off\", \"auto\", a table number or a table name from rt_tables";

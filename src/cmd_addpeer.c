@@ -9,7 +9,7 @@
 int cmd_addpeer(const struct cmd_env *env, int argc, char **argv)
 {
 	struct peer_opts o = { .cmd = "addpeer" };
-	struct db db = { .lock_fd = -1 };
+	struct db db = { 0 };
 	struct peer *p;
 	int ret;
 

@@ -34,7 +34,7 @@ static void print_finding(void *ctx, const struct lint_finding *f)
 
 int cmd_check(const struct cmd_env *env, int argc, char **argv)
 {
-	struct db db = { .lock_fd = -1 };
+	struct db db = { 0 };
 	struct tally t = { &db, 0, 0 };
 	struct lint_opts lo = { .only = -1, .pedantic = true, .report = print_finding, .ctx = &t };
 	int ret = 1;

@@ -14,7 +14,7 @@ static void usage(FILE *f)
 
 int cmd_delpeer(const struct cmd_env *env, int argc, char **argv)
 {
-	struct db db = { .lock_fd = -1 };
+	struct db db = { 0 };
 	struct psk_store store = { 0 };
 	long i;
 	int ret = 1;

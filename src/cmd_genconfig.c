@@ -129,7 +129,7 @@ static int write_files(const struct genconfig_opts *o, const struct db *db, long
 int cmd_genconfig(const struct cmd_env *env, int argc, char **argv)
 {
 	struct genconfig_opts o = { .output = "output", .psk = -1 };
-	struct db db = { .lock_fd = -1 };
+	struct db db = { 0 };
 	struct psk_store store = { 0 };
 	bool use_psk;
 	struct lint_opts lo = { .only = -1, .report = lint_print, .ctx = &db };

@@ -49,7 +49,7 @@ static int complete_peer(struct peer *p, char *filled, size_t len)
 
 int cmd_init(const struct cmd_env *env, int argc, char **argv)
 {
-	struct db db = { .lock_fd = -1 };
+	struct db db = { 0 };
 	struct psk_store store = { 0 };
 	size_t completed = 0;
 	bool psk = false;

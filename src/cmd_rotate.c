@@ -44,7 +44,7 @@ int cmd_rotate(const struct cmd_env *env, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct db db = { .lock_fd = -1 };
+	struct db db = { 0 };
 	struct psk_store store = { 0 };
 	bool psk = false, all = false;
 	const char *name = NULL;

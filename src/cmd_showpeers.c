@@ -211,7 +211,7 @@ out:
 int cmd_showpeers(const struct cmd_env *env, int argc, char **argv)
 {
 	struct showpeers_opts o = { 0 };
-	struct db db = { .lock_fd = -1 };
+	struct db db = { 0 };
 	size_t first = 0, n;
 	int ret;
 

@@ -8,7 +8,7 @@
 int cmd_updatepeer(const struct cmd_env *env, int argc, char **argv)
 {
 	struct peer_opts o = { .cmd = "updatepeer", .update = true };
-	struct db db = { .lock_fd = -1 };
+	struct db db = { 0 };
 	long i;
 	int ret;
 

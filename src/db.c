@@ -349,10 +349,16 @@ int db_open(struct db *db, const char *path, int flags)
 		err_msg("%s: %s", path, strerror(errno));
 		return -1;
 	}
-	if ((flags & DB_LOCK) &&
-	    (db->lock_fd = lock_beside(db->real_path ? db->real_path : path)) < 0) {
-		err_msg("%s: cannot lock the database: %s", path, strerror(errno));
-		return -1;
+	if (flags & DB_LOCK) {
+		const char *target = db->real_path ? db->real_path : path;
+		if ((db->lock_fd = lock_beside(target)) < 0) {
+			err_msg("%s: cannot lock the database: %s", path, strerror(errno));
+			return -1;
+		}
+		db->locked = true;
+		/* Under the lock no write is under way: a temporary file left beside the
+		 * database is from a killed writer, and holds private keys. */
+		atomic_remove_stale(target);
 	}
 	if (stat(path, &st) < 0) {
 		if (errno == ENOENT && !(flags & DB_MUST_EXIST))
@@ -423,8 +429,7 @@ void db_close(struct db *db)
 		free(db->problems[i]);
 	free(db->problems);
 	free(db->real_path);
-	if (db->lock_fd >= 0)
+	if (db->locked)
 		close(db->lock_fd);
 	memset(db, 0, sizeof(*db));
-	db->lock_fd = -1;
 }

@@ -26,7 +26,8 @@ struct db {
 	bool bom, crlf;
 	bool exists;		/* the file was there when opened */
 	mode_t mode;
-	int lock_fd;		/* -1 when not locked */
+	int lock_fd;		/* valid when locked */
+	bool locked;
 	bool lenient;		/* DB_LENIENT: problems noted, not fatal */
 	char **problems;	/* "file:line: column C: ..." for each problem */
 	size_t problem_count;

@@ -31,8 +31,12 @@ int key_from_base64(uint8_t key[KEY_LEN], const char *b64)
 	size_t bin_len = 0;
 	const char *end = NULL;
 
-	if (!b64 || strlen(b64) != KEY_B64_LEN || b64[KEY_B64_LEN - 1] != '=' ||
-	    b64[KEY_B64_LEN - 2] == '=')
+	static const char alphabet[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+	/* libsodium 1.0.18 decodes bytes >= 0x80 as '/': check the alphabet first. */
+	if (!b64 || strlen(b64) != KEY_B64_LEN || strspn(b64, alphabet) != KEY_B64_LEN - 1 ||
+	    b64[KEY_B64_LEN - 1] != '=')
 		return -1;
 	/* libsodium refuses non-zero padding bits, so only the canonical text passes. */
 	if (sodium_base642bin(key, KEY_LEN, b64, KEY_B64_LEN, NULL, &bin_len, &end,

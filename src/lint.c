@@ -86,6 +86,7 @@ static void check_endpoint(struct run *r, const struct peer *p)
 struct route {
 	struct ipnet net;
 	size_t peer;
+	bool address;		/* from the Address column, as a host route */
 };
 
 static int cmp_route(const void *a, const void *b)
@@ -120,7 +121,7 @@ static int add_routes(struct route **v, size_t *n, size_t *cap, const char *list
 		if (host)
 			ipnet_host(&nets[i]);
 		ipnet_mask(&nets[i]);
-		(*v)[(*n)++] = (struct route){ nets[i], peer };
+		(*v)[(*n)++] = (struct route){ nets[i], peer, host };
 	}
 	free(nets);
 	return 0;
@@ -160,21 +161,46 @@ static int check_overlaps(struct run *r)
 				continue;
 			ipnet_format(&o->net, a);
 			ipnet_format(&v[i].net, b);
-			if (!strcmp(a, b) && v[i].net.prefix == ipnet_max_prefix(&v[i].net))
-				report(r, r->o->legacy ? LINT_WARNING : LINT_ERROR,
-				       &db->peers[v[i].peer], "Address",
-				       "%s is also the address of peer %s", b,
-				       peer_get(&db->peers[o->peer], ATTR_NAME));
-			else
-				report(r, r->o->legacy ? LINT_WARNING : LINT_ERROR,
-				       &db->peers[v[i].peer], "AllowedIPs",
-				       "%s overlaps %s of peer %s: the other peers cannot route "
-				       "both", b, a, peer_get(&db->peers[o->peer], ATTR_NAME));
+			/* The same address twice is check_duplicate_addresses' to report. */
+			if (o->address && v[i].address && !ipnet_cmp(&o->net, &v[i].net))
+				continue;
+			report(r, r->o->legacy ? LINT_WARNING : LINT_ERROR, &db->peers[v[i].peer],
+			       "AllowedIPs",
+			       "%s overlaps %s of peer %s: the other peers cannot route both", b,
+			       a, peer_get(&db->peers[o->peer], ATTR_NAME));
 			reported++;
 			break;
 		}
 		if (depth < sizeof(stack) / sizeof(stack[0]))
 			stack[depth++] = &v[i];
+	}
+	free(v);
+	return 0;
+}
+
+/* Two peers with the same tunnel address: an error whatever the AllowedIPs style. */
+static int check_duplicate_addresses(struct run *r)
+{
+	const struct db *db = r->db;
+	struct route *v = NULL;
+	size_t n = 0, cap = 0;
+
+	for (size_t i = 0; i < db->count; i++)
+		if (add_routes(&v, &n, &cap, peer_get(&db->peers[i], ATTR_ADDRESS), i, true) < 0) {
+			free(v);
+			return -1;
+		}
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_route);
+	for (size_t i = 1; i < n; i++) {
+		char text[IPNET_STRLEN];
+		if (ipnet_cmp(&v[i - 1].net, &v[i].net) || v[i - 1].peer == v[i].peer)
+			continue;
+		ipnet_format(&v[i].net, text);
+		text[strcspn(text, "/")] = '\0';
+		report(r, LINT_ERROR, &db->peers[v[i].peer], "Address",
+		       "%s is also the address of peer %s", text,
+		       peer_get(&db->peers[v[i - 1].peer], ATTR_NAME));
 	}
 	free(v);
 	return 0;
@@ -240,7 +266,8 @@ long lint_db(const struct db *db, const struct lint_opts *opts)
 		if (opts->pedantic)
 			check_name(&r, &db->peers[i]);
 	}
-	if (check_duplicate_keys(&r) < 0 || check_overlaps(&r) < 0)
+	if (check_duplicate_keys(&r) < 0 || check_duplicate_addresses(&r) < 0 ||
+	    check_overlaps(&r) < 0)
 		return -1;
 	check_reachability(&r);
 	if (opts->pedantic && db->exists && (db->mode & 0044))

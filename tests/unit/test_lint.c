@@ -1,0 +1,298 @@
+/* lint.c: what would give broken or unsafe configurations. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "keys.h"
+#include "lint.h"
+#include "unit.h"
+
+#define KEY_A "yJndNh80ToNWGOfDlbtho1wHAEZGa7ZhNpsHf7AJVUM="
+#define KEY_B "SEOaOjTrhR4do1iUrTTRRHZs6xCA3Q/H0yHW3ZpkHko="
+#define KEY_C "2D34jpbTsU+KeBqfItTEbL5m7nYcBomWWJGTYCT6eko="
+#define HEADER "Name,Address,AllowedIPs,Endpoint,ListenPort,PrivateKey\n"
+
+struct found {
+	enum lint_severity severity;
+	char peer[32], column[32], msg[512];
+};
+
+struct findings {
+	struct found v[64];
+	size_t count;
+};
+
+static int setup(void **state)
+{
+	(void)state;
+	return keys_init();
+}
+
+static void collect(void *ctx, const struct lint_finding *f)
+{
+	struct findings *fs = ctx;
+	struct found *o;
+
+	assert_true(fs->count < sizeof(fs->v) / sizeof(fs->v[0]));
+	o = &fs->v[fs->count++];
+	o->severity = f->severity;
+	snprintf(o->peer, sizeof(o->peer), "%s", f->peer ? peer_get(f->peer, ATTR_NAME) : "");
+	snprintf(o->column, sizeof(o->column), "%s", f->column ? f->column : "");
+	snprintf(o->msg, sizeof(o->msg), "%s", f->msg);
+}
+
+/* Lints the CSV text; returns lint_db's result, findings in fs. */
+static long lint_text(const char *text, bool legacy, long only, struct findings *fs)
+{
+	struct lint_opts opts = { .legacy = legacy, .only = only, .report = collect, .ctx = fs };
+	struct db db;
+	long errors;
+
+	memset(fs, 0, sizeof(*fs));
+	db_load_text(&db, text);
+	errors = lint_db(&db, &opts);
+	db_close(&db);
+	return errors;
+}
+
+/* Number of findings of this severity about this column (and peer, unless NULL). */
+static size_t with(const struct findings *fs, enum lint_severity sev, const char *column,
+		   const char *peer)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < fs->count; i++)
+		n += fs->v[i].severity == sev && !strcmp(fs->v[i].column, column) &&
+		     (!peer || !strcmp(fs->v[i].peer, peer));
+	return n;
+}
+
+static void dump(const struct findings *fs)
+{
+	for (size_t i = 0; i < fs->count; i++)
+		print_message("%s: peer %s: column %s: %s\n",
+			      fs->v[i].severity == LINT_ERROR ? "error" : "warning", fs->v[i].peer,
+			      fs->v[i].column, fs->v[i].msg);
+}
+
+static void test_seed4_is_clean(void **state)
+{
+	char *text = slurp(SEED4 "database.csv", NULL);
+	struct findings fs;
+
+	(void)state;
+	assert_int_equal(lint_text(text, true, -1, &fs), 0);
+	assert_int_equal(fs.count, 0);
+	assert_int_equal(lint_text(text, false, -1, &fs), 0);
+	assert_int_equal(fs.count, 0);
+	free(text);
+}
+
+static void test_two_peers_routing_the_same_network_is_an_error(void **state)
+{
+	const char *text = HEADER "a,10.1.0.1/32,10.0.0.0/24,a.example,51820," KEY_A "\n"
+				  "b,10.1.0.2/32,,b.example,51820," KEY_B "\n"
+				  "c,10.1.0.3/32,10.0.0.0/24,c.example,51820," KEY_C "\n";
+	struct findings fs;
+
+	(void)state;
+	assert_int_equal(lint_text(text, false, -1, &fs), 1);
+	assert_int_equal(with(&fs, LINT_ERROR, "AllowedIPs", NULL), 1);
+	assert_non_null(strstr(fs.v[0].msg, "10.0.0.0/24"));
+	assert_true(strstr(fs.v[0].msg, "peer a") || strstr(fs.v[0].msg, "peer c"));
+}
+
+static void test_nested_networks_of_two_peers_are_an_error(void **state)
+{
+	const char *text = HEADER "a,10.1.0.1/32,10.0.0.0/16,a.example,51820," KEY_A "\n"
+				  "b,10.1.0.2/32,10.0.5.0/24,b.example,51820," KEY_B "\n"
+				  "c,10.1.0.3/32,,c.example,51820," KEY_C "\n";
+	struct findings fs;
+
+	(void)state;
+	assert_int_equal(lint_text(text, false, -1, &fs), 1);
+	assert_int_equal(with(&fs, LINT_ERROR, "AllowedIPs", NULL), 1);
+}
+
+static void test_addresses_in_one_subnet_are_host_routes_not_overlaps(void **state)
+{
+	const char *text = HEADER "a,10.0.0.1/24,,a.example,51820," KEY_A "\n"
+				  "b,10.0.0.2/24,,b.example,51820," KEY_B "\n"
+				  "c,10.0.0.3/24,,c.example,51820," KEY_C "\n";
+	struct findings fs;
+
+	(void)state;
+	assert_int_equal(lint_text(text, false, -1, &fs), 0);
+	dump(&fs);
+	assert_int_equal(fs.count, 0);
+	/* 2.5.1 routes the whole /24 to each of them: the others' files are
+	 * ambiguous, which lint only warns about in legacy mode. */
+	assert_int_equal(lint_text(text, true, -1, &fs), 0);
+	assert_true(with(&fs, LINT_WARNING, "AllowedIPs", NULL) >= 1);
+	assert_int_equal(with(&fs, LINT_ERROR, "AllowedIPs", NULL), 0);
+}
+
+static void test_same_address_twice_is_an_error(void **state)
+{
+	const char *text = HEADER "a,10.0.0.1/24,,a.example,51820," KEY_A "\n"
+				  "b,10.0.0.1/24,,b.example,51820," KEY_B "\n"
+				  "c,10.0.0.3/24,,c.example,51820," KEY_C "\n";
+	struct findings fs;
+
+	(void)state;
+	assert_int_equal(lint_text(text, false, -1, &fs), 1);
+	assert_int_equal(with(&fs, LINT_ERROR, "Address", NULL), 1);
+}
+
+static void test_only_skips_the_routes_of_the_peer_being_written(void **state)
+{
+	const char *text = HEADER "a,10.1.0.1/32,10.0.0.0/24,a.example,51820," KEY_A "\n"
+				  "b,10.1.0.2/32,10.0.0.0/24,b.example,51820," KEY_B "\n"
+				  "c,10.1.0.3/32,,c.example,51820," KEY_C "\n";
+	struct findings fs;
+
+	(void)state;
+	/* a's file has no route to itself: only b routes 10.0.0.0/24 there. */
+	assert_int_equal(lint_text(text, false, 0, &fs), 0);
+	/* c's file has both. */
+	assert_int_equal(lint_text(text, false, 2, &fs), 1);
+	assert_int_equal(with(&fs, LINT_ERROR, "AllowedIPs", NULL), 1);
+}
+
+static void test_duplicate_private_keys_are_an_error(void **state)
+{
+	const char *text = HEADER "a,10.0.0.1/32,,a.example,51820," KEY_A "\n"
+				  "b,10.0.0.2/32,,b.example,51820," KEY_B "\n"
+				  "c,10.0.0.3/32,,c.example,51820," KEY_A "\n";
+	struct findings fs;
+
+	(void)state;
+	assert_int_equal(lint_text(text, false, -1, &fs), 1);
+	assert_int_equal(with(&fs, LINT_ERROR, "PrivateKey", NULL), 1);
+	assert_true(strstr(fs.v[0].msg, "peer a") || strstr(fs.v[0].msg, "peer c"));
+}
+
+static void test_missing_private_key_and_address_are_errors(void **state)
+{
+	const char *text = HEADER "a,10.0.0.1/32,,a.example,51820,\n"
+				  "b,,,b.example,51820," KEY_B "\n";
+	struct findings fs;
+
+	(void)state;
+	assert_int_equal(lint_text(text, false, -1, &fs), 2);
+	assert_int_equal(with(&fs, LINT_ERROR, "PrivateKey", "a"), 1);
+	assert_int_equal(with(&fs, LINT_ERROR, "Address", "b"), 1);
+}
+
+static void test_endpoint_without_any_port_is_an_error(void **state)
+{
+	const char *text = HEADER "a,10.0.0.1/32,,a.example,," KEY_A "\n"
+				  "b,10.0.0.2/32,,b.example:4000,," KEY_B "\n"
+				  "c,10.0.0.3/32,,c.example,51820," KEY_C "\n";
+	struct findings fs;
+
+	(void)state;
+	assert_int_equal(lint_text(text, false, -1, &fs), 1);
+	assert_int_equal(with(&fs, LINT_ERROR, "Endpoint", "a"), 1);
+}
+
+static void test_two_peers_without_endpoint_is_a_warning(void **state)
+{
+	const char *two = "Name,Address,Endpoint,ListenPort,PersistentKeepalive,PrivateKey\n"
+			  "a,10.0.0.1/32,,51820,25," KEY_A "\n"
+			  "b,10.0.0.2/32,b.example,51820,," KEY_B "\n"
+			  "c,10.0.0.3/32,,51820,25," KEY_C "\n";
+	const char *one = "Name,Address,Endpoint,ListenPort,PersistentKeepalive,PrivateKey\n"
+			  "a,10.0.0.1/32,,51820,25," KEY_A "\n"
+			  "b,10.0.0.2/32,b.example,51820,," KEY_B "\n"
+			  "c,10.0.0.3/32,c.example,51820,," KEY_C "\n";
+	struct findings fs;
+
+	(void)state;
+	assert_int_equal(lint_text(two, false, -1, &fs), 0);
+	assert_int_equal(with(&fs, LINT_WARNING, "Endpoint", NULL), 1);
+	assert_int_equal(fs.count, 1);
+	assert_int_equal(lint_text(one, false, -1, &fs), 0);
+	assert_int_equal(fs.count, 0);
+}
+
+static void test_no_endpoint_and_no_keepalive_is_a_warning(void **state)
+{
+	const char *text = HEADER "a,10.0.0.1/32,,,51820," KEY_A "\n"
+				  "b,10.0.0.2/32,,b.example,51820," KEY_B "\n";
+	struct findings fs;
+
+	(void)state;
+	assert_int_equal(lint_text(text, false, -1, &fs), 0);
+	assert_int_equal(with(&fs, LINT_WARNING, "PersistentKeepalive", "a"), 1);
+	assert_int_equal(fs.count, 1);
+}
+
+static void test_pedantic_adds_interface_names_and_file_mode(void **state)
+{
+	const char *text = HEADER "a-name-too-long-for-linux,10.0.0.1/32,,a.example,51820," KEY_A "\n"
+				  "b,10.0.0.2/32,,b.example,51820," KEY_B "\n";
+	struct findings fs = { .count = 0 };
+	struct lint_opts opts = { .only = -1, .report = collect, .ctx = &fs };
+	struct db db;
+
+	(void)state;
+	db_load_text(&db, text);
+	db.exists = true;
+	db.mode = 0644;
+	assert_int_equal(lint_db(&db, &opts), 0);
+	assert_int_equal(fs.count, 0);
+	opts.pedantic = true;
+	assert_int_equal(lint_db(&db, &opts), 0);
+	assert_int_equal(with(&fs, LINT_WARNING, "Name", "a-name-too-long-for-linux"), 1);
+	assert_int_equal(with(&fs, LINT_WARNING, "", ""), 1);
+	assert_int_equal(fs.count, 2);
+	db_close(&db);
+}
+
+static void test_fprint_names_file_line_peer_and_column(void **state)
+{
+	const char *text = HEADER "a,10.0.0.1/32,,a.example,51820," KEY_A "\n"
+				  "b,10.0.0.2/32,,b.example,51820,\n";
+	struct lint_finding f;
+	struct db db;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *mem;
+
+	(void)state;
+	db_load_text(&db, text);
+	f = (struct lint_finding){ LINT_ERROR, &db.peers[1], "PrivateKey", "empty" };
+	assert_non_null(mem = open_memstream(&out, &len));
+	lint_fprint(mem, &db, &f);
+	f = (struct lint_finding){ LINT_WARNING, NULL, NULL, "whole file" };
+	lint_fprint(mem, &db, &f);
+	assert_int_equal(fclose(mem), 0);
+	assert_string_equal(out, "error: test.csv:3: peer b: column PrivateKey: empty\n"
+				 "warning: test.csv: whole file\n");
+	free(out);
+	db_close(&db);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_seed4_is_clean),
+		cmocka_unit_test(test_two_peers_routing_the_same_network_is_an_error),
+		cmocka_unit_test(test_nested_networks_of_two_peers_are_an_error),
+		cmocka_unit_test(test_addresses_in_one_subnet_are_host_routes_not_overlaps),
+		cmocka_unit_test(test_same_address_twice_is_an_error),
+		cmocka_unit_test(test_only_skips_the_routes_of_the_peer_being_written),
+		cmocka_unit_test(test_duplicate_private_keys_are_an_error),
+		cmocka_unit_test(test_missing_private_key_and_address_are_errors),
+		cmocka_unit_test(test_endpoint_without_any_port_is_an_error),
+		cmocka_unit_test(test_two_peers_without_endpoint_is_a_warning),
+		cmocka_unit_test(test_no_endpoint_and_no_keepalive_is_a_warning),
+		cmocka_unit_test(test_pedantic_adds_interface_names_and_file_mode),
+		cmocka_unit_test(test_fprint_names_file_line_peer_and_column),
+	};
+
+	return cmocka_run_group_tests(tests, setup, NULL);
+}
