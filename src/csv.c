@@ -20,14 +20,30 @@ static char detect_sep(const char *p, const char *end)
 	return semis > commas ? ';' : ',';
 }
 
-static int push_field(struct csv_row *row, struct buf *field)
+/* Grows an array geometrically: *cap is in elements. 0 or -1. */
+static int grow(void *arrayp, size_t *cap, size_t need, size_t size)
 {
-	char **grown = realloc(row->fields, (row->count + 1) * sizeof(*row->fields));
+	void **array = arrayp;
+	size_t ncap;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 16;
+	while (ncap < need)
+		ncap *= 2;
+	if (!(p = realloc(*array, ncap * size)))
+		return -1;
+	*array = p;
+	*cap = ncap;
+	return 0;
+}
+
+static int push_field(struct csv_row *row, size_t *cap, struct buf *field)
+{
 	char *copy = strdup(field->data ? field->data : "");
 
-	if (grown)
-		row->fields = grown;
-	if (!grown || !copy) {
+	if (!copy || grow(&row->fields, cap, row->count + 1, sizeof(*row->fields)) < 0) {
 		free(copy);
 		return -1;
 	}
@@ -36,23 +52,19 @@ static int push_field(struct csv_row *row, struct buf *field)
 	return 0;
 }
 
-static int push_row(struct csv_doc *doc, struct csv_row *row)
+static int push_row(struct csv_doc *doc, size_t *cap, struct csv_row *row, size_t *row_cap)
 {
-	struct csv_row *grown;
-
 	/* A line with one empty field is a blank line: skip it. */
 	if (row->count == 1 && row->fields[0][0] == '\0') {
 		free(row->fields[0]);
 		free(row->fields);
-		memset(row, 0, sizeof(*row));
-		return 0;
+	} else {
+		if (grow(&doc->rows, cap, doc->count + 1, sizeof(*doc->rows)) < 0)
+			return -1;
+		doc->rows[doc->count++] = *row;
 	}
-	grown = realloc(doc->rows, (doc->count + 1) * sizeof(*doc->rows));
-	if (!grown)
-		return -1;
-	doc->rows = grown;
-	doc->rows[doc->count++] = *row;
 	memset(row, 0, sizeof(*row));
+	*row_cap = 0;
 	return 0;
 }
 
@@ -69,7 +81,7 @@ int csv_parse(const char *text, size_t len, struct csv_doc *doc, struct csv_erro
 	const char *p = text, *end = text + len;
 	struct csv_row row = { NULL, 0, 1 };
 	struct buf field = BUF_INIT;
-	size_t line = 1;
+	size_t line = 1, rows_cap = 0, fields_cap = 0;
 	bool first_eol = true;
 	int ret = -1;
 
@@ -132,11 +144,11 @@ int csv_parse(const char *text, size_t len, struct csv_doc *doc, struct csv_erro
 			if (buf_putc(&field, *p++) < 0)
 				goto oom;
 		}
-		if (push_field(&row, &field) < 0)
+		if (push_field(&row, &fields_cap, &field) < 0)
 			goto oom;
 		if (p < end && *p == doc->sep) {
 			p++;
-			if (p == end && push_field(&row, &field) < 0)
+			if (p == end && push_field(&row, &fields_cap, &field) < 0)
 				goto oom;
 			continue;
 		}
@@ -153,12 +165,12 @@ int csv_parse(const char *text, size_t len, struct csv_doc *doc, struct csv_erro
 			p++;
 		}
 		first_eol = false;
-		if (push_row(doc, &row) < 0)
+		if (push_row(doc, &rows_cap, &row, &fields_cap) < 0)
 			goto oom;
 		line++;
 		row.line = line;
 	}
-	if (row.count && push_row(doc, &row) < 0)
+	if (row.count && push_row(doc, &rows_cap, &row, &fields_cap) < 0)
 		goto oom;
 	ret = 0;
 	goto out;

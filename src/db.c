@@ -16,9 +16,13 @@
 /* The database holds every private key: refuse to read more than this. */
 #define DB_MAX_BYTES (256u << 20)
 
+/* Every empty value points here: a database of thousands of peers would
+ * otherwise spend its time allocating empty strings. */
+static char empty_value[1];
+
 static void wipe_free(char *s)
 {
-	if (s) {
+	if (s && s != empty_value) {
 		key_wipe_str(s);
 		free(s);
 	}
@@ -30,14 +34,14 @@ static void peer_free(struct peer *p, size_t extra_count)
 		wipe_free(p->val[i]);
 	if (p->extra)
 		for (size_t i = 0; i < extra_count; i++)
-			free(p->extra[i]);
+			wipe_free(p->extra[i]);
 	free(p->extra);
 	memset(p, 0, sizeof(*p));
 }
 
 int peer_set(struct peer *p, enum attr_id id, const char *value)
 {
-	char *copy = xstrdup(value);
+	char *copy = *value ? xstrdup(value) : empty_value;
 
 	if (!copy)
 		return -1;
@@ -63,16 +67,11 @@ struct peer *db_add(struct db *db)
 	if (db->extra_count && !(p->extra = calloc(db->extra_count, sizeof(char *))))
 		return NULL;
 	for (int i = 0; i < ATTR_COUNT; i++)
-		if (!(p->val[i] = xstrdup("")))
-			goto fail;
+		p->val[i] = empty_value;
 	for (size_t i = 0; i < db->extra_count; i++)
-		if (!(p->extra[i] = xstrdup("")))
-			goto fail;
+		p->extra[i] = empty_value;
 	db->count++;
 	return p;
-fail:
-	peer_free(p, db->extra_count);
-	return NULL;
 }
 
 void db_remove(struct db *db, size_t i)
@@ -92,17 +91,28 @@ long db_find(const struct db *db, const char *name)
 	return -1;
 }
 
-/* Trims the spaces a spreadsheet user may have typed around a value. */
-static char *trimmed(const char *s)
+/* Trims, in place, the spaces a spreadsheet user may have typed around a value. */
+static void trim(char *s)
 {
-	size_t len;
+	size_t start = strspn(s, " "), len = strlen(s + start);
 
-	while (*s == ' ')
-		s++;
-	len = strlen(s);
-	while (len && s[len - 1] == ' ')
+	while (len && s[start + len - 1] == ' ')
 		len--;
-	return strndup(s, len);
+	memmove(s, s + start, len);
+	s[len] = '\0';
+}
+
+/* Takes a field out of the parsed CSV, which then no longer frees it. */
+static char *take(char **field)
+{
+	char *v = *field;
+
+	*field = NULL;
+	if (!*v) {
+		free(v);
+		return empty_value;
+	}
+	return v;
 }
 
 /* Maps each CSV column to an attribute (>= 0) or an extra column (-1 - index). */
@@ -216,7 +226,7 @@ static int check_unique_names(struct db *db, const char *name)
 	return ret;
 }
 
-static int load_row(struct db *db, const char *name, const struct csv_row *row,
+static int load_row(struct db *db, const char *name, struct csv_row *row,
 		    const int *map, size_t ncols)
 {
 	struct peer *p;
@@ -235,14 +245,12 @@ static int load_row(struct db *db, const char *name, const struct csv_row *row,
 	for (size_t c = 0; c < nfields; c++) {
 		if (map[c] < 0) {
 			size_t e = (size_t)(-1 - map[c]);
-			free(p->extra[e]);
-			if (!(p->extra[e] = xstrdup(row->fields[c])))
-				return -1;
+			wipe_free(p->extra[e]);
+			p->extra[e] = take(&row->fields[c]);
 			continue;
 		}
-		char *v = trimmed(row->fields[c]);
-		if (!v)
-			return -1;
+		trim(row->fields[c]);
+		char *v = take(&row->fields[c]);
 		wipe_free(p->val[map[c]]);
 		p->val[map[c]] = v;
 		if (check_value(db, name, row->line, map[c], v) < 0)
