@@ -211,8 +211,7 @@ const struct attr attrs[ATTR_COUNT] = {
 	[ATTR_FWMARK] = { "FwMark", "fwmark", "MARK", "fwmark for outgoing packets", KIND_TEXT,
 			  PLACE_INTERFACE, 0, 0, false, NULL, NULL, check_fwmark },
 	[ATTR_PRIVATEKEY] = { "PrivateKey", "privatekey", "KEY",
-			      "private key (generated when not given; '-' reads it from "
-			      "standard input)",
+			      "private key ('-' reads it from standard input)",
 			      KIND_KEY, PLACE_INTERFACE_HEAD, 0, 0, true, NULL, "35", check_key },
 	[ATTR_DNS] = { "DNS", "dns", "DNS", "name servers and search domains of the interface",
 		       KIND_LIST, PLACE_INTERFACE, 0, 0, false, NULL, NULL, check_dns },

@@ -45,7 +45,7 @@ int cmd_check(const struct cmd_env *env, int argc, char **argv)
 	}
 	if (argc != 1) {
 		err_msg("check: takes no argument");
-		usage(stderr);
+		fprintf(stderr, "Try '%s check --help'.\n", prog_name);
 		return 2;
 	}
 	if (db_open(&db, env->database, DB_MUST_EXIST | DB_LENIENT) < 0)

@@ -26,7 +26,7 @@ int cmd_delpeer(const struct cmd_env *env, int argc, char **argv)
 	if (argc != 2 || (argv[1][0] == '-' && argv[1][1])) {
 		err_msg(argc < 2 ? "delpeer: the peer NAME is missing"
 				 : "delpeer: takes one peer NAME and no option");
-		usage(stderr);
+		fprintf(stderr, "Try '%s delpeer --help'.\n", prog_name);
 		return 2;
 	}
 	if (db_open(&db, env->database, DB_LOCK | DB_MUST_EXIST) < 0)

@@ -101,8 +101,9 @@ static int parse(struct genconfig_opts *o, int argc, char **argv)
 		return 2;
 	}
 	if (o->ifname && !attr_is_ifname(o->ifname)) {
+		char q[QUOTED_LEN];
 		err_msg("genconfig: --interface: %s is not a valid interface name "
-			"([a-zA-Z0-9_=+.-]{1,15})", o->ifname);
+			"([a-zA-Z0-9_=+.-]{1,15})", quoted(o->ifname, q, sizeof(q)));
 		return 2;
 	}
 	return 0;

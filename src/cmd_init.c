@@ -62,7 +62,7 @@ int cmd_init(const struct cmd_env *env, int argc, char **argv)
 		}
 		if (strcmp(argv[a], "--psk")) {
 			err_msg("init: %s: only --psk is accepted", argv[a]);
-			usage(stderr);
+			fprintf(stderr, "Try '%s init --help'.\n", prog_name);
 			return 2;
 		}
 		psk = true;
@@ -73,6 +73,15 @@ int cmd_init(const struct cmd_env *env, int argc, char **argv)
 		if (db_save(&db) < 0 || (psk && psk_prepare(&store, &db) < 0))
 			goto out;
 		printf("Empty database file %s has been created\n", env->database);
+		ret = 0;
+		goto out;
+	}
+	if (db.count == 0) {
+		/* An empty file (a spreadsheet's new sheet): give it its header. */
+		if (db_save(&db) < 0 || (psk && psk_prepare(&store, &db) < 0))
+			goto out;
+		printf("Database %s has no peers yet: fill in Name and Address\n",
+		       env->database);
 		ret = 0;
 		goto out;
 	}

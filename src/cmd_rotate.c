@@ -107,6 +107,6 @@ out:
 	return ret;
 usage:
 	err_msg("rotate: expected NAME, --psk NAME or --psk --all");
-	usage(stderr);
+	fprintf(stderr, "Try '%s rotate --help'.\n", prog_name);
 	return 2;
 }

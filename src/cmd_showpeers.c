@@ -61,8 +61,10 @@ static int parse(struct showpeers_opts *o, int argc, char **argv)
 		switch (c) {
 		case 'S':
 			if (strcmp(optarg, "table") && strcmp(optarg, "text")) {
-				err_msg("showpeers: --style: '%s' is not table or text", optarg);
-				return 2;
+				char q[QUOTED_LEN];
+				err_msg("showpeers: --style: %s is not table or text",
+					quoted(optarg, q, sizeof(q)));
+				goto usage;
 			}
 			o->text = !strcmp(optarg, "text");
 			break;
@@ -84,21 +86,23 @@ static int parse(struct showpeers_opts *o, int argc, char **argv)
 		default:
 			err_msg("showpeers: option %s is not known or lacks its value",
 				argv[optind - 1]);
-			fprintf(stderr, "Try '%s showpeers --help'.\n", prog_name);
-			return 2;
+			goto usage;
 		}
 	}
 	if (optind < argc)
 		o->name = argv[optind++];
 	if (optind < argc) {
 		err_msg("showpeers: one peer NAME at most");
-		return 2;
+		goto usage;
 	}
 	if (o->show_psk && !o->name) {
 		err_msg("showpeers: --show-psk needs the NAME of one peer");
-		return 2;
+		goto usage;
 	}
 	return 0;
+usage:
+	fprintf(stderr, "Try '%s showpeers --help'.\n", prog_name);
+	return 2;
 }
 
 static const char *header(size_t c)

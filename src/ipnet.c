@@ -45,8 +45,10 @@ int ipnet_parse(struct ipnet *net, const char *text)
 		return -1;
 	if (!slash)
 		return 0;
-	/* Digits only: no sign, no spaces, no hex, at most 3 of them. */
-	if (!isdigit((unsigned char)slash[1]) || strlen(slash + 1) > 3)
+	/* Digits only: no sign, no spaces, no hex, at most 3 of them, and no
+	 * leading zero, which ip(8) would read as octal (/024 is /20 to it). */
+	if (!isdigit((unsigned char)slash[1]) || strlen(slash + 1) > 3 ||
+	    (slash[1] == '0' && slash[2]))
 		return -1;
 	prefix = strtoul(slash + 1, &end, 10);
 	if (*end || prefix > ipnet_max_prefix(net))

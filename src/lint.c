@@ -60,7 +60,9 @@ static void check_required(struct run *r, const struct peer *p)
 		report(r, LINT_ERROR, p, "Address", "empty; every peer needs a tunnel address");
 	if (!*peer_get(p, ATTR_PRIVATEKEY))
 		report(r, LINT_ERROR, p, "PrivateKey",
-		       "empty; run `%s init` to generate the missing keys", prog_name);
+		       "empty; run `%s%s%s init` to generate the missing keys", prog_name,
+		       strcmp(r->db->path, "database.csv") ? " -d " : "",
+		       strcmp(r->db->path, "database.csv") ? r->db->path : "");
 }
 
 static void check_name(struct run *r, const struct peer *p)

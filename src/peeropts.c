@@ -127,10 +127,11 @@ int peer_opts_parse(struct peer_opts *o, int argc, char **argv)
 				return 1;
 			}
 			o->set[ATTR_PRIVATEKEY] = true;
-		} else if (optopt) {
+		} else if (optopt > 0 && optopt < 0x80) {
 			err_msg("%s: option -%c is not known", o->cmd, optopt);
 			goto usage;
 		} else {
+			/* optopt holds our internal value for long options: name the word. */
 			err_msg("%s: option %s is not known or lacks its value", o->cmd,
 				argv[optind - 1]);
 			goto usage;
@@ -181,30 +182,33 @@ void peer_opts_usage(FILE *f, const char *cmd, bool update)
 {
 	fprintf(f, "usage: %s [-d DATABASE] %s NAME%s", prog_name, cmd,
 		update ? "" : " --address ADDRESS");
-	fprintf(f, " [OPTION]...\n\n%s a peer of the database.\n\n", update
-		? "Change the given values of" : "Add");
-	fprintf(f, "  NAME                        name that identifies the peer\n");
+	fprintf(f, " [OPTION]...\n\n%s\n\n", update
+		? "Change the given values of a peer of the database." : "Add a peer to the database.");
+	fprintf(f, "  %-30s %s\n", "NAME", "name that identifies the peer");
 	for (int i = 0; i < ATTR_COUNT; i++) {
 		char left[64];
 		if (!attrs[i].option)
 			continue;
 		snprintf(left, sizeof(left), "--%s%s%s", attrs[i].option,
 			 attrs[i].metavar ? " " : "", attrs[i].metavar ? attrs[i].metavar : "");
-		fprintf(f, "  %-27s %s", left, attrs[i].help);
-		if (attrs[i].def)
+		fprintf(f, "  %-30s %s", left, attrs[i].help);
+		if (attrs[i].def && !update)
 			fprintf(f, " (default %s)", attrs[i].def);
 		fputc('\n', f);
 		if (update && attrs[i].kind == KIND_BOOL) {
 			snprintf(left, sizeof(left), "--no-%s", attrs[i].option);
-			fprintf(f, "  %-27s do not %s\n", left, attrs[i].help);
+			fprintf(f, "  %-30s do not %s\n", left, attrs[i].help);
 		}
+		if (i == ATTR_PRIVATEKEY)
+			fprintf(f, "  %-30s %s\n", "--privatekey-file FILE",
+				"read the private key from FILE (unlike --privatekey,\n"
+				"                                 not visible to other users in ps)");
 	}
-	fprintf(f, "  %-27s %s\n", "--privatekey-file FILE",
-		"read the private key from FILE ('-' for standard input): unlike "
-		"--privatekey, not visible to other users in ps");
-	fprintf(f, "  %-27s %s\n", "-h, --help", "show this help and exit");
+	fprintf(f, "  %-30s %s\n", "-h, --help", "show this help and exit");
 	if (update)
 		fprintf(f, "\nAn empty value (--endpoint '') clears the field.\n");
+	else
+		fprintf(f, "\nA new private key is generated when none is given.\n");
 }
 
 int peer_opts_apply(const struct peer_opts *o, struct peer *p)
