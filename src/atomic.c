@@ -203,6 +203,18 @@ fail_listed:
 	return -1;
 }
 
+/* Puts tmp in the place of dst. When the data need not be durable, the two
+ * are swapped (RENAME_EXCHANGE) and the old content unlinked: ext4 forces a
+ * write-back of the new file on every rename over an existing one, which made
+ * rewriting a thousand files take seconds; the swap is as atomic for readers. */
+static int replace(const char *tmp, const char *dst, bool durable)
+{
+	if (!durable && renameat2(AT_FDCWD, tmp, AT_FDCWD, dst, RENAME_EXCHANGE) == 0)
+		return unlink(tmp);
+	/* No old file to swap with, or a file system without the exchange. */
+	return rename(tmp, dst);
+}
+
 int atomic_batch_commit(struct atomic_batch *b)
 {
 	if (b->sync_fd >= 0) {
@@ -213,7 +225,7 @@ int atomic_batch_commit(struct atomic_batch *b)
 		b->sync_fd = -1;
 	}
 	for (size_t i = 0; i < b->count; i++) {
-		if (rename(b->tmp[i], b->dst[i]) < 0)
+		if (replace(b->tmp[i], b->dst[i], b->durable) < 0)
 			return -1;
 		free(b->tmp[i]);
 		b->tmp[i] = NULL;
