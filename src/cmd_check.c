@@ -1,6 +1,7 @@
 #include "commands.h"
 #include "db.h"
 #include "lint.h"
+#include "psk.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -56,6 +57,16 @@ int cmd_check(const struct cmd_env *env, int argc, char **argv)
 	if (lint_db(&db, &lo) < 0) {
 		err_msg("out of memory");
 		goto out;
+	}
+	/* The preshared keys are part of what genconfig reads. */
+	if (psk_store_exists(env->database)) {
+		struct psk_store store;
+		if (psk_load(&store, env->database) < 0) {
+			printf("error: %s.psk: the preshared key store does not load (see above)\n",
+			       env->database);
+			t.errors++;
+		}
+		psk_free(&store);
 	}
 	printf("%s: %zu peer%s, %zu error%s, %zu warning%s\n", env->database, db.count,
 	       db.count == 1 ? "" : "s", t.errors, t.errors == 1 ? "" : "s", t.warnings,

@@ -35,17 +35,16 @@ int cmd_delpeer(const struct cmd_env *env, int argc, char **argv)
 		err_msg("delpeer: no peer named %s in %s", argv[1], env->database);
 		goto out;
 	}
+	/* Its preshared keys go with it: a new peer of the same name gets new ones.
+	 * Read the store first, so that a corrupt one stops before any change. */
+	if (psk_store_exists(env->database) && psk_load(&store, env->database) < 0)
+		goto out;
 	db_remove(&db, (size_t)i);
 	if (db_save(&db) < 0)
 		goto out;
-	/* Its preshared keys go with it: a new peer of the same name gets new ones. */
-	if (psk_store_exists(env->database)) {
-		if (psk_load(&store, env->database) < 0)
-			goto out;
-		psk_forget(&store, argv[1]);
-		if (store.dirty && psk_save(&store) < 0)
-			goto out;
-	}
+	psk_forget(&store, argv[1]);
+	if (store.dirty && psk_save(&store) < 0)
+		goto out;
 	ret = 0;
 out:
 	psk_free(&store);

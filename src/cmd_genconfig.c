@@ -156,6 +156,8 @@ int cmd_genconfig(const struct cmd_env *env, int argc, char **argv)
 				errors > 1 ? "s" : "", env->database);
 		goto out;
 	}
+	if (use_psk && psk_prepare(&store, &db) < 0)
+		goto out;
 	if (stat(o.output, &st) < 0) {
 		fprintf(stderr, "Creating output directory: %s\n", o.output);
 		if (mkdir_parents(o.output) < 0) {
@@ -169,8 +171,6 @@ int cmd_genconfig(const struct cmd_env *env, int argc, char **argv)
 		warn_msg("%s can be written by other users, who could replace the files",
 			 o.output);
 	}
-	if (use_psk && psk_prepare(&store, &db) < 0)
-		goto out;
 	ret = write_files(&o, &db, lo.only, use_psk ? &store : NULL);
 out:
 	psk_free(&store);

@@ -58,12 +58,14 @@ int cmd_rotate(const struct cmd_env *env, int argc, char **argv)
 			usage(stdout);
 			return 0;
 		}
-		if (c == 'p')
+		if (c == 'p') {
 			psk = true;
-		else if (c == 'a')
+		} else if (c == 'a') {
 			all = true;
-		else
-			goto usage;
+		} else {
+			err_msg("rotate: option %s is not known", argv[optind - 1]);
+			goto try_help;
+		}
 	}
 	if (optind < argc)
 		name = argv[optind++];
@@ -107,6 +109,7 @@ out:
 	return ret;
 usage:
 	err_msg("rotate: expected NAME, --psk NAME or --psk --all");
+try_help:
 	fprintf(stderr, "Try '%s rotate --help'.\n", prog_name);
 	return 2;
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define PSK_MAX_BYTES (1u << 30)
@@ -116,7 +117,8 @@ int psk_parse(struct psk_store *s, const char *name, const char *text, size_t le
 			goto out;
 		}
 	}
-	qsort(s->v, s->count, sizeof(*s->v), cmp_entry);
+	if (s->count)
+		qsort(s->v, s->count, sizeof(*s->v), cmp_entry);
 	for (size_t i = 1; i < s->count; i++)
 		if (!cmp_entry(&s->v[i - 1], &s->v[i])) {
 			err_msg("%s:%zu: the pair %s, %s is already on line %zu", name,
@@ -132,16 +134,49 @@ out:
 	return ret;
 }
 
+/* "DATABASE.psk", beside the file a symbolic link DATABASE points to, so that
+ * the link and its target share one store. Allocated. */
+static char *store_path(const char *db_path)
+{
+	struct stat st;
+	char target[4096], *path;
+	const char *slash = strrchr(db_path, '/');
+	ssize_t n;
+	int dlen = slash ? (int)(slash - db_path + 1) : 0;
+	size_t len;
+
+	/* Follow the link by its own text, so that messages keep relative names. */
+	if (lstat(db_path, &st) == 0 && S_ISLNK(st.st_mode) &&
+	    (n = readlink(db_path, target, sizeof(target) - 1)) > 0) {
+		target[n] = '\0';
+		if (target[0] == '/')
+			dlen = 0;
+		len = (size_t)dlen + (size_t)n + 5;
+		if ((path = malloc(len)))
+			snprintf(path, len, "%.*s%s.psk", dlen, db_path, target);
+		return path;
+	}
+	len = strlen(db_path) + 5;
+	if ((path = malloc(len)))
+		snprintf(path, len, "%s.psk", db_path);
+	return path;
+}
+
 int psk_load(struct psk_store *s, const char *db_path)
 {
-	size_t plen = strlen(db_path) + 5, len;
+	struct stat st;
+	size_t len;
 	char *text;
 	int r;
 
 	memset(s, 0, sizeof(*s));
-	if (!(s->path = malloc(plen)))
+	if (!(s->path = store_path(db_path))) {
+		err_msg("out of memory");
 		return -1;
-	snprintf(s->path, plen, "%s.psk", db_path);
+	}
+	if (stat(s->path, &st) == 0 && (st.st_mode & 0044))
+		warn_msg("%s holds preshared keys and other users can read it (mode %04o); "
+			 "run: chmod 600 %s", s->path, (unsigned)(st.st_mode & 07777), s->path);
 	r = read_file(s->path, PSK_MAX_BYTES, &text, &len);
 	if (r < 0 && errno == ENOENT && r == -1)
 		return 0;
@@ -172,7 +207,8 @@ long psk_sync(struct psk_store *s, const struct db *db)
 		return -1;
 	for (size_t i = 0; i < db->count; i++)
 		names[i] = peer_get(&db->peers[i], ATTR_NAME);
-	qsort(names, db->count, sizeof(*names), cmp_str);
+	if (db->count)
+		qsort(names, db->count, sizeof(*names), cmp_str);
 	/* Walk the pairs in sorted order: the new vector comes out sorted. */
 	for (size_t i = 0; i < db->count; i++) {
 		for (size_t j = i + 1; j < db->count; j++) {
@@ -280,13 +316,11 @@ out:
 
 bool psk_store_exists(const char *db_path)
 {
-	size_t len = strlen(db_path) + 5;
-	char *path = malloc(len);
+	char *path = store_path(db_path);
 	bool exists;
 
 	if (!path)
 		return false;
-	snprintf(path, len, "%s.psk", db_path);
 	exists = access(path, F_OK) == 0;
 	free(path);
 	return exists;
