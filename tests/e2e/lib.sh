@@ -56,7 +56,7 @@ check_prereqs() {
         prereq_missing "bash >= 5.1 needed (this is $BASH_VERSION)"
     ((EUID == 0)) || prereq_missing "must run as root (network namespaces, wg-quick)"
     [[ -c /dev/net/tun ]] || prereq_missing "/dev/net/tun is missing (wireguard-go needs a TUN device)"
-    for c in ip ping wg wg-quick wireguard-go sysctl od awk; do
+    for c in ip ping wg wg-quick wireguard-go sysctl od awk cmp; do
         command -v "$c" >/dev/null 2>&1 ||
             prereq_missing "command '$c' not found (Debian: apt-get install wireguard-tools wireguard-go iproute2 iputils-ping)"
     done

@@ -218,12 +218,134 @@ scenario_nat() {
     mesh_assert "4 6"
 }
 
+# 6. Preshared keys: `genconfig --psk` gives every pair its own key, kept in
+#    DATABASE.psk.  The store's format, the generated files and the running
+#    interfaces (`wg show IF preshared-keys`) must agree on one key per pair,
+#    the same at both ends; then the full mesh must answer.  Mixed-case names
+#    make strcmp order ("Bravo" < "Delta" < "alpha" < "charlie") differ from a
+#    case-insensitive one.
+scenario_psk() {
+    local name n
+    topo_new s6
+    hosts_add alpha Bravo charlie Delta
+    for name in "${HOSTS[@]}"; do
+        n=${HOST_IDX[$name]}
+        peer_add "$name" "10.6.0.$n/24" "fd06::$n/64" -- --endpoint "${HOST_UL4[$name]}"
+    done
+    # No store yet and no --psk: no keys, and no store appears.
+    gen_configs "$SCEN_DIR/plain"
+    conf_no_psk "$SCEN_DIR/plain"
+    [[ ! -e $DB.psk ]] || { err "genconfig without --psk created $DB.psk"; return 1; }
+
+    # One genconfig per host, each with --psk: the first creates the store,
+    # the others must reuse it (checked: both ends of a pair agree).
+    gen_configs "$SCEN_DIR/conf" --psk
+    store_psks
+    file_psks "$SCEN_DIR/conf"
+    psk_check "generated files" FILE_PSK
+    info "store and files: $((${#STORE_PSK[@]} / 2)) pairs, one key each, same at both ends"
+    # Once the store exists, genconfig uses it without --psk: same files.
+    cp "$DB.psk" "$SCEN_DIR/store.before"
+    gen_configs "$SCEN_DIR/again"
+    gen_configs "$SCEN_DIR/nopsk" --no-psk
+    conf_no_psk "$SCEN_DIR/nopsk"
+    for name in "${HOSTS[@]}"; do
+        cmp -s "$(conf_path "$SCEN_DIR/conf" "$name")" "$(conf_path "$SCEN_DIR/again" "$name")" ||
+            { err "$name: genconfig without --psk (store present) differs from genconfig --psk"; return 1; }
+    done
+    cmp -s "$DB.psk" "$SCEN_DIR/store.before" || { err "genconfig without --psk / with --no-psk changed the store"; return 1; }
+
+    hosts_up "$SCEN_DIR/conf"
+    key_owners
+    run_psks
+    psk_check "running interfaces (wg show preshared-keys)" RUN_PSK
+    MATRIX_LABEL="genconfig --psk" mesh_probe "4 6"
+    mesh_assert "4 6"
+}
+
+# 7. One pair's preshared key changed at ONE end (alpha's [Peer] section for
+#    charlie gets a fresh `wg genpsk`): exactly that pair must fail, both
+#    directions, and no handshake between them may complete; every other pair
+#    answers.  Then `rotate --psk charlie`, regenerate and `wg syncconf`: the
+#    new keys are live and agree, and the full mesh answers again.
+scenario_psk_mismatch() {
+    local name n bad_key a b
+    topo_new s7
+    hosts_add alpha bravo charlie delta
+    for name in "${HOSTS[@]}"; do
+        n=${HOST_IDX[$name]}
+        peer_add "$name" "10.7.0.$n/24" "fd07::$n/64" -- --endpoint "${HOST_UL4[$name]}"
+    done
+    gen_configs "$SCEN_DIR/v1" --psk
+    store_psks
+    bad_key=$(wg genpsk)
+    psk_tamper "$(conf_path "$SCEN_DIR/v1" alpha)" charlie "$bad_key"
+    file_psks "$SCEN_DIR/v1"
+    psk_check "generated files, alpha's key for charlie replaced" FILE_PSK alpha charlie "$bad_key"
+    hosts_up "$SCEN_DIR/v1"
+    key_owners
+    run_psks
+    psk_check "running interfaces, alpha's key for charlie replaced" RUN_PSK alpha charlie "$bad_key"
+    expect_no_answer alpha charlie
+    MATRIX_LABEL="alpha's key for charlie replaced" mesh_probe "4 6"
+    mesh_assert "4 6"
+    # The failure is the handshake's: it never completed, at either end.
+    assert_eq "alpha: latest handshake with charlie" "$(peer_field alpha latest-handshakes "$(wg_show charlie public-key)")" 0
+    assert_eq "charlie: latest handshake with alpha" "$(peer_field charlie latest-handshakes "$(wg_show alpha public-key)")" 0
+
+    info "rotate --psk charlie, genconfig, wg syncconf on every host"
+    local -A old
+    for a in "${!STORE_PSK[@]}"; do old[$a]=${STORE_PSK[$a]}; done
+    meshconf rotate --psk charlie
+    store_psks
+    for a in "${HOSTS[@]}"; do
+        for b in "${HOSTS[@]}"; do
+            [[ $a < "$b" ]] || continue
+            if [[ $a == charlie || $b == charlie ]]; then
+                [[ ${STORE_PSK["$a>$b"]} != "${old["$a>$b"]}" ]] || { err "rotate --psk charlie kept the key of $a-$b"; return 1; }
+            else
+                assert_eq "rotate --psk charlie: key of $a-$b (not charlie's)" "${STORE_PSK["$a>$b"]}" "${old["$a>$b"]}"
+            fi
+        done
+    done
+    gen_configs "$SCEN_DIR/v2"
+    file_psks "$SCEN_DIR/v2"
+    psk_check "regenerated files" FILE_PSK
+    for name in "${HOSTS[@]}"; do host_sync "$name" "$SCEN_DIR/v2"; done
+    run_psks
+    psk_check "running interfaces after syncconf" RUN_PSK
+    # A changed preshared key applies from the next handshake: sessions that
+    # are up (charlie's with bravo and delta) would carry on with the old
+    # keys until their rekey (~2 min), so a matrix now would not prove that
+    # the new keys work.  Drop charlie's peers and sync again, which re-adds
+    # them with no session and no handshake time: each of charlie's pairs
+    # must then complete a fresh handshake (checked at the end), which needs
+    # the same new key at both ends.  (alpha may already have completed one
+    # on its own: it keeps retrying the handshake its failed pings began.)
+    for a in "${HOSTS[@]}"; do
+        [[ $a == charlie ]] && continue
+        in_host charlie wg set "${HOST_IF[charlie]}" peer "$(wg_show "$a" public-key)" remove
+    done
+    assert_eq "charlie: peers left after removing them" "$(wg_show charlie peers | wc -l)" 0
+    host_sync charlie "$SCEN_DIR/v2"
+    run_psks
+    psk_check "running interfaces, charlie's peers re-added" RUN_PSK
+    EXPECT_FAIL=()
+    # charlie first: it starts the handshakes (the others still hold the old
+    # sessions, which charlie no longer knows).
+    MATRIX_LABEL="after rotate --psk charlie + syncconf" mesh_probe "4 6" charlie
+    mesh_assert "4 6"
+    assert_eq "charlie: peers with a handshake since the rotation" "$(handshaken_peers charlie)" 3
+}
+
 SCENARIOS=(
     "scenario_tutorial|tutorial: tokyo1 germany1 canada1 shanghai1, one /16 each"
     "scenario_shared_subnet|8 hosts sharing one /24 and one /64, dual stack; --legacy-allowedips control"
     "scenario_change|updatepeer --listenport / --endpoint on a running mesh, applied with wg syncconf"
     "scenario_delete|delpeer on a running mesh, applied with wg syncconf"
     "scenario_nat|two hosts without Endpoint, PersistentKeepalive 5"
+    "scenario_psk|genconfig --psk: one preshared key per pair, same at both ends, live"
+    "scenario_psk_mismatch|one pair's preshared key changed at one end; then rotate --psk + wg syncconf"
 )
 
 # ----------------------------------------------------------------------------
@@ -258,6 +380,175 @@ subnet_owner() {
         fi
     done < <(wg_show "$1" allowed-ips)
     printf 'none\n'
+}
+
+# handshaken_peers HOST: how many of HOST's peers have completed a handshake
+# (`wg show IF latest-handshakes` is 0 for those that never have).
+handshaken_peers() { wg_show "$1" latest-handshakes | awk '$2 != 0 {n++} END {print n + 0}'; }
+
+# ----------------------------------------------------------------------------
+# preshared keys (scenarios 6 and 7).  Maps keyed "HOST>PEER" -> key.
+
+declare -gA STORE_PSK FILE_PSK RUN_PSK
+PSK_RE='^[A-Za-z0-9+/]{43}=$'
+
+# The hosts still in the database.
+live_hosts() { local h; for h in "${HOSTS[@]}"; do [[ -n ${HOST_GONE[$h]:-} ]] || printf '%s\n' "$h"; done; }
+
+# store_psks: read DATABASE.psk into STORE_PSK (both orders of each pair),
+# checking its format: mode 0600, header "Peer1","Peer2","PresharedKey",
+# CRLF line ends, every field quoted, the two names of a row in strcmp order,
+# a valid key, and exactly one row per pair of peers in the database.
+store_psks() {
+    local store=$DB.psk line a b k rows=0 bad=0 first=1 mode
+    local LC_ALL=C          # [[ < ]] compares bytes, like strcmp
+    local -a live
+    STORE_PSK=()
+    [[ -f $store ]] || { err "no preshared key store: $store"; return 1; }
+    mode=$(stat -c %a "$store")
+    [[ $mode == 600 ]] || { err "$store has mode $mode, not 600"; bad=1; }
+    while IFS= read -r line || [[ -n $line ]]; do
+        if [[ $line == *$'\r' ]]; then
+            line=${line%$'\r'}
+        else
+            err "store line not ended by CRLF: $line"
+            bad=1
+        fi
+        if ((first)); then
+            first=0
+            assert_eq "store header" "$line" '"Peer1","Peer2","PresharedKey"' || bad=1
+            continue
+        fi
+        if [[ ! $line =~ ^\"([^\"]*)\",\"([^\"]*)\",\"([^\"]*)\"$ ]]; then
+            err "store row is not three quoted fields: $line"
+            bad=1
+            continue
+        fi
+        a=${BASH_REMATCH[1]} b=${BASH_REMATCH[2]} k=${BASH_REMATCH[3]}
+        rows=$((rows + 1))
+        [[ $a < "$b" ]] || { err "store row not in strcmp order: $line"; bad=1; }
+        [[ $k =~ $PSK_RE ]] || { err "store row has no valid key: $line"; bad=1; }
+        [[ -n ${HOST_IDX[$a]:-} && -z ${HOST_GONE[$a]:-} && -n ${HOST_IDX[$b]:-} && -z ${HOST_GONE[$b]:-} ]] ||
+            { err "store row names a peer not in the database: $line"; bad=1; }
+        [[ -z ${STORE_PSK["$a>$b"]:-} ]] || { err "store has pair $a-$b twice"; bad=1; }
+        STORE_PSK["$a>$b"]=$k STORE_PSK["$b>$a"]=$k
+    done <"$store"
+    mapfile -t live < <(live_hosts)
+    assert_eq "rows in the store" "$rows" $((${#live[@]} * (${#live[@]} - 1) / 2)) || bad=1
+    ((bad == 0))
+}
+
+# The [Peer] sections of a wg-quick file: "NAME COUNT KEY" per section (COUNT
+# PresharedKey lines, the last KEY or "-"), and "<outside> COUNT -" for
+# PresharedKey lines outside any [Peer] section.
+conf_peer_psks() {
+    awk '
+        function flush() { if (peer) print (name == "" ? "?" : name), n, (key == "" ? "-" : key) }
+        /^\[/ { flush(); peer = ($0 == "[Peer]"); name = ""; key = ""; n = 0; next }
+        /^PresharedKey[ \t]*=/ {
+            if (!peer) { outside++; next }
+            key = $0; sub(/^PresharedKey[ \t]*=[ \t]*/, "", key); n++; next
+        }
+        peer && /^# Name: / { name = substr($0, 9) }
+        END { flush(); print "<outside>", outside + 0, "-" }' "$1"
+}
+
+# file_psks DIR: every live host's file in DIR has one [Peer] per other live
+# host, each with exactly one PresharedKey, and none outside [Peer]; fills
+# FILE_PSK.
+# shellcheck disable=SC2034  # FILE_PSK is read through psk_check's nameref
+file_psks() {
+    local dir=$1 h peer n k f bad=0 sections
+    local -a live
+    mapfile -t live < <(live_hosts)
+    FILE_PSK=()
+    for h in "${live[@]}"; do
+        f=$(conf_path "$dir" "$h")
+        sections=0
+        while read -r peer n k; do
+            if [[ $peer == '<outside>' ]]; then
+                ((n == 0)) || { err "$f: $n PresharedKey lines outside [Peer]"; bad=1; }
+                continue
+            fi
+            sections=$((sections + 1))
+            ((n == 1)) || { err "$f: [Peer] $peer has $n PresharedKey lines"; bad=1; }
+            FILE_PSK["$h>$peer"]=$k
+        done < <(conf_peer_psks "$f")
+        assert_eq "$h: [Peer] sections" "$sections" $((${#live[@]} - 1)) || bad=1
+    done
+    ((bad == 0))
+}
+
+# conf_no_psk DIR: no file in DIR has a PresharedKey line.
+conf_no_psk() {
+    if grep -rl '^PresharedKey' "$1" >/dev/null; then
+        err "PresharedKey written where none was asked for: $(grep -rl '^PresharedKey' "$1" | tr '\n' ' ')"
+        return 1
+    fi
+}
+
+# run_psks: RUN_PSK from `wg show IF preshared-keys` on every live host (run
+# key_owners first; "(none)" is kept as is, so psk_check reports it).
+# shellcheck disable=SC2034  # RUN_PSK is read through psk_check's nameref
+run_psks() {
+    local h pub k
+    RUN_PSK=()
+    for h in $(live_hosts); do
+        while read -r pub k; do
+            RUN_PSK["$h>${KEY_OWNER[$pub]:-$pub}"]=$k
+        done < <(wg_show "$h" preshared-keys)
+    done
+}
+
+# psk_check WHAT MAP [HOST PEER KEY]: MAP (FILE_PSK or RUN_PSK) holds, for
+# every ordered pair of live hosts, exactly the store's key -- so both ends of
+# a pair agree -- except that HOST's key for PEER must be KEY (the tampered
+# one, which must then differ from PEER's key for HOST).  Nothing else.
+psk_check() {
+    local what=$1 h p want got bad=0 count
+    local -n map=$2
+    local -a live
+    mapfile -t live < <(live_hosts)
+    for h in "${live[@]}"; do
+        count=0
+        for p in "${!map[@]}"; do [[ $p == "$h>"* ]] && count=$((count + 1)); done
+        assert_eq "$what: $h: number of peers" "$count" $((${#live[@]} - 1)) || bad=1
+        for p in "${live[@]}"; do
+            [[ $h == "$p" ]] && continue
+            want=${STORE_PSK["$h>$p"]:-no key in the store}
+            [[ $# -ge 5 && $h == "$3" && $p == "$4" ]] && want=$5
+            got=${map["$h>$p"]:-missing}
+            if [[ $got == '(none)' || ! $got =~ $PSK_RE ]]; then
+                err "$what: $h has no preshared key for $p (got '$got')"
+                bad=1
+            elif [[ $got != "$want" ]]; then
+                err "$what: $h's preshared key for $p is $got, expected $want"
+                bad=1
+            fi
+        done
+    done
+    if (($# >= 5)) && [[ ${map["$3>$4"]:-} == "${map["$4>$3"]:-}" ]]; then
+        err "$what: $3 and $4 still have the same key for each other"
+        bad=1
+    fi
+    ((bad == 0))
+}
+
+# psk_tamper FILE PEER KEY: replace the PresharedKey of PEER's [Peer] section
+# in FILE (exactly one line must change).
+psk_tamper() {
+    local f=$1
+    awk -v peer="$2" -v key="$3" '
+        /^\[/ { peer_sec = ($0 == "[Peer]"); name = "" }
+        peer_sec && /^# Name: / { name = substr($0, 9) }
+        peer_sec && name == peer && /^PresharedKey[ \t]*=/ { print "PresharedKey = " key; n++; next }
+        { print }
+        END { exit n != 1 }' "$f" >"$f.new" || {
+        rm -f "$f.new"
+        err "$f: no single PresharedKey line for $2 to replace"
+        return 1
+    }
+    mv "$f.new" "$f"
 }
 
 # ----------------------------------------------------------------------------
@@ -340,6 +631,12 @@ on_signal() {
     exit 143
 }
 
+# " tutorial shared_subnet ...": the names E2E_ONLY takes.
+scenario_names() {
+    local entry fn
+    for entry in "${SCENARIOS[@]}"; do fn=${entry%%|*}; printf ' %s' "${fn#scenario_}"; done
+}
+
 # The SCENARIOS entries that E2E_ONLY (names without "scenario_") selects.
 selected_scenarios() {
     local entry fn
@@ -355,7 +652,7 @@ main() {
     local -a chosen
     mapfile -t chosen < <(selected_scenarios)
     if ((${#chosen[@]} == 0)); then
-        say "FAILED: E2E_ONLY='${E2E_ONLY:-}' selects no scenario (names: tutorial shared_subnet change delete nat)"
+        say "FAILED: E2E_ONLY='${E2E_ONLY:-}' selects no scenario (names:$(scenario_names))"
         exit 1
     fi
     check_prereqs
