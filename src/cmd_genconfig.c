@@ -73,10 +73,12 @@ static int parse(struct genconfig_opts *o, int argc, char **argv)
 			o->legacy = true;
 			break;
 		case 'p':
-			o->psk = 1;
-			break;
 		case 'n':
-			o->psk = 0;
+			if (o->psk != -1 && o->psk != (c == 'p')) {
+				err_msg("genconfig: --psk and --no-psk cannot go together");
+				goto usage;
+			}
+			o->psk = c == 'p';
 			break;
 		case 's':
 			o->sync = true;

@@ -16,7 +16,9 @@ static void usage(FILE *f)
 		   "Replace keys. Without --psk: a new private key for NAME, whose public key\n"
 		   "is in every other peer's file. With --psk: new preshared keys for the\n"
 		   "pairs of NAME, or of every pair with --all. Then run genconfig and deploy\n"
-		   "the files it lists.\n", prog_name, prog_name, prog_name);
+		   "the files it lists. A running interface takes a new preshared key at its\n"
+		   "next handshake (within two minutes); `wg syncconf` alone keeps the old\n"
+		   "session until then.\n", prog_name, prog_name, prog_name);
 }
 
 /* Which files change, so the user knows what to copy to which host. */
