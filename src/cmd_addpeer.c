@@ -34,18 +34,8 @@ int cmd_addpeer(const struct cmd_env *env, int argc, char **argv)
 		goto out;
 	}
 	ret = 1;
-	for (int i = 0; i < ATTR_COUNT; i++)
-		if (attrs[i].def && !*peer_get(p, (enum attr_id)i) &&
-		    peer_set(p, (enum attr_id)i, attrs[i].def) < 0)
-			goto out;
-	if (!*peer_get(p, ATTR_PRIVATEKEY)) {
-		key_b64 key;
-		key_generate_private_b64(key);
-		int r = peer_set(p, ATTR_PRIVATEKEY, key);
-		key_wipe(key, sizeof(key));
-		if (r < 0)
-			goto out;
-	}
+	if (peer_complete(p, NULL, 0) < 0)
+		goto out;
 	if (!attr_is_ifname(o.name))
 		warn_msg("%s is not a valid interface name for wg-quick ([a-zA-Z0-9_=+.-]{1,15}); "
 			 "use genconfig --interface to bring it up", o.name);

@@ -17,36 +17,6 @@ static void usage(FILE *f)
 		   "  -h, --help  show this help and exit\n", prog_name);
 }
 
-/* Fills in the defaults and a new private key; appends the columns it filled
- * to `filled`. Returns the number filled, or -1. */
-static int complete_peer(struct peer *p, char *filled, size_t len)
-{
-	int n = 0;
-
-	for (int i = 0; i < ATTR_COUNT; i++) {
-		enum attr_id id = (enum attr_id)i;
-		int r = 0;
-		if (*peer_get(p, id))
-			continue;
-		if (attrs[i].def) {
-			r = peer_set(p, id, attrs[i].def);
-		} else if (attrs[i].kind == KIND_KEY) {
-			key_b64 key;
-			key_generate_private_b64(key);
-			r = peer_set(p, id, key);
-			key_wipe(key, sizeof(key));
-		} else {
-			continue;
-		}
-		if (r < 0)
-			return -1;
-		snprintf(filled + strlen(filled), len - strlen(filled), "%s%s", n ? ", " : "",
-			 attrs[i].column);
-		n++;
-	}
-	return n;
-}
-
 int cmd_init(const struct cmd_env *env, int argc, char **argv)
 {
 	struct db db = { 0 };
@@ -97,7 +67,7 @@ int cmd_init(const struct cmd_env *env, int argc, char **argv)
 	for (size_t i = 0; i < db.count; i++) {
 		struct peer *p = &db.peers[i];
 		char filled[256] = "";
-		int n = complete_peer(p, filled, sizeof(filled));
+		int n = peer_complete(p, filled, sizeof(filled));
 		if (n < 0) {
 			err_msg("out of memory");
 			goto out;

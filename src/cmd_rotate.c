@@ -80,11 +80,7 @@ int cmd_rotate(const struct cmd_env *env, int argc, char **argv)
 		goto out;
 	}
 	if (!psk) {
-		key_b64 key;
-		key_generate_private_b64(key);
-		int r = peer_set(&db.peers[i], ATTR_PRIVATEKEY, key);
-		key_wipe(key, sizeof(key));
-		if (r < 0 || db_save(&db) < 0)
+		if (peer_new_key(&db.peers[i], ATTR_PRIVATEKEY) < 0 || db_save(&db) < 0)
 			goto out;
 		printf("New private key for %s.\n", name);
 	} else {

@@ -50,6 +50,43 @@ int peer_set(struct peer *p, enum attr_id id, const char *value)
 	return 0;
 }
 
+int peer_new_key(struct peer *p, enum attr_id id)
+{
+	key_b64 key;
+	int r;
+
+	key_generate_private_b64(key);
+	r = peer_set(p, id, key);
+	key_wipe(key, sizeof(key));
+	return r;
+}
+
+int peer_complete(struct peer *p, char *filled, size_t len)
+{
+	int n = 0;
+
+	for (int i = 0; i < ATTR_COUNT; i++) {
+		enum attr_id id = (enum attr_id)i;
+		int r;
+		if (*peer_get(p, id))
+			continue;
+		if (attrs[i].def)
+			r = peer_set(p, id, attrs[i].def);
+		else if (attrs[i].kind == KIND_KEY)
+			r = peer_new_key(p, id);
+		else
+			continue;
+		if (r < 0)
+			return -1;
+		if (filled) {
+			size_t used = strlen(filled);
+			snprintf(filled + used, len - used, "%s%s", n ? ", " : "", attrs[i].column);
+		}
+		n++;
+	}
+	return n;
+}
+
 struct peer *db_add(struct db *db)
 {
 	struct peer *p;

@@ -72,6 +72,14 @@ void db_remove(struct db *db, size_t i);
 /* Replaces a value (copying it). 0 or -1 when out of memory. */
 int peer_set(struct peer *p, enum attr_id id, const char *value);
 
+/* Gives the attribute `id` (a KIND_KEY) a new private key. 0 or -1. */
+int peer_new_key(struct peer *p, enum attr_id id);
+
+/* Fills in what can be generated where it is empty: the table's defaults and new
+ * private keys. Appends the names of the columns it filled to `filled` (len
+ * bytes, may be NULL). Returns how many it filled, or -1. */
+int peer_complete(struct peer *p, char *filled, size_t len);
+
 static inline const char *peer_get(const struct peer *p, enum attr_id id)
 {
 	return p->val[id];
