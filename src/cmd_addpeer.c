@@ -1,6 +1,5 @@
 #include "commands.h"
 #include "db.h"
-#include "keys.h"
 #include "peeropts.h"
 #include "util.h"
 

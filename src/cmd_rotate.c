@@ -1,6 +1,5 @@
 #include "commands.h"
 #include "db.h"
-#include "keys.h"
 #include "psk.h"
 #include "util.h"
 
