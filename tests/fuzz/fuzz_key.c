@@ -1,0 +1,36 @@
+/* key_from_base64 / key_to_base64 on arbitrary text. Properties: any text that is
+ * accepted is re-encoded identically (only the canonical form passes); any 32
+ * bytes encode to 44 characters that decode back to them; a public key is
+ * derived from exactly the texts that are accepted. */
+#include "fuzz.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *text = fuzz_strdup(data, size);
+	uint8_t key[KEY_LEN], again[KEY_LEN];
+	key_b64 b64, pub;
+	int ok = key_from_base64(key, text) == 0;
+
+	if (ok) {
+		key_to_base64(b64, key);
+		FUZZ_ASSERT(!strcmp(b64, text));
+	}
+	FUZZ_ASSERT((key_public_b64(pub, text) == 0) == ok);
+	if (ok) {
+		FUZZ_ASSERT(strlen(pub) == KEY_B64_LEN);
+		FUZZ_ASSERT(key_from_base64(again, pub) == 0);
+	}
+
+	/* The raw bytes as a key. */
+	if (size >= KEY_LEN) {
+		memcpy(key, data, KEY_LEN);
+		key_to_base64(b64, key);
+		FUZZ_ASSERT(strlen(b64) == KEY_B64_LEN && b64[KEY_B64_LEN - 1] == '=');
+		FUZZ_ASSERT(key_from_base64(again, b64) == 0);
+		FUZZ_ASSERT(!memcmp(key, again, KEY_LEN));
+	}
+	key_wipe_str(text);
+	FUZZ_ASSERT(text[0] == '\0');
+	free(text);
+	return 0;
+}
