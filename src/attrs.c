@@ -243,6 +243,11 @@ const char *attr_check(enum attr_id id, const char *value)
 {
 	if (!value || !*value)
 		return NULL;
+	/* Whatever the column, a control character (a newline above all) would
+	 * break the line of the config it is written to, or inject another. */
+	if (attr_has_control(value))
+		return attrs[id].kind == KIND_NAME ? check_name(&attrs[id], value)
+						   : "one line without control characters";
 	return attrs[id].check(&attrs[id], value);
 }
 
@@ -250,7 +255,8 @@ bool attr_is_ifname(const char *name)
 {
 	size_t len = strlen(name);
 
-	if (len == 0 || len > 15)
+	/* Linux refuses "." and ".." as interface names too. */
+	if (len == 0 || len > 15 || !strcmp(name, ".") || !strcmp(name, ".."))
 		return false;
 	for (const char *p = name; *p; p++)
 		if (!isalnum((unsigned char)*p) && !strchr("_=+.-", *p))

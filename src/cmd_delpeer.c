@@ -23,18 +23,21 @@ int cmd_delpeer(const struct cmd_env *env, int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	if (argc != 2 || (argv[1][0] == '-' && argv[1][1])) {
+	if (argc == 2 && argv[1][0] == '-' && argv[1][1]) {
+		err_msg("delpeer: option %s is not known", argv[1]);
+		fprintf(stderr, "Try '%s delpeer --help'.\n", prog_name);
+		return 2;
+	}
+	if (argc != 2) {
 		err_msg(argc < 2 ? "delpeer: the peer NAME is missing"
-				 : "delpeer: takes one peer NAME and no option");
+				 : "delpeer: takes one peer NAME");
 		fprintf(stderr, "Try '%s delpeer --help'.\n", prog_name);
 		return 2;
 	}
 	if (db_open(&db, env->database, DB_LOCK | DB_MUST_EXIST) < 0)
 		goto out;
-	if ((i = db_find(&db, argv[1])) < 0) {
-		err_msg("delpeer: no peer named %s in %s", argv[1], env->database);
+	if ((i = db_lookup(&db, "delpeer", argv[1])) < 0)
 		goto out;
-	}
 	/* Its preshared keys go with it: a new peer of the same name gets new ones.
 	 * Read the store first, so that a corrupt one stops before any change. */
 	if (psk_store_exists(env->database) && psk_load(&store, env->database) < 0)

@@ -147,10 +147,8 @@ int cmd_genconfig(const struct cmd_env *env, int argc, char **argv)
 	/* The store may be written: hold the database lock, as the writers do. */
 	if (db_open(&db, env->database, DB_MUST_EXIST | (use_psk ? DB_LOCK : 0)) < 0)
 		goto out;
-	if (o.name && (lo.only = db_find(&db, o.name)) < 0) {
-		err_msg("genconfig: no peer named %s in %s", o.name, env->database);
+	if (o.name && (lo.only = db_lookup(&db, "genconfig", o.name)) < 0)
 		goto out;
-	}
 	lo.legacy = o.legacy;
 	if ((errors = lint_db(&db, &lo)) != 0) {
 		if (errors > 0)

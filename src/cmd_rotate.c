@@ -74,10 +74,8 @@ int cmd_rotate(const struct cmd_env *env, int argc, char **argv)
 		goto usage;
 	if (db_open(&db, env->database, DB_LOCK | DB_MUST_EXIST) < 0)
 		goto out;
-	if (name && (i = db_find(&db, name)) < 0) {
-		err_msg("rotate: no peer named %s in %s", name, env->database);
+	if (name && (i = db_lookup(&db, "rotate", name)) < 0)
 		goto out;
-	}
 	if (!psk) {
 		if (peer_new_key(&db.peers[i], ATTR_PRIVATEKEY) < 0 || db_save(&db) < 0)
 			goto out;

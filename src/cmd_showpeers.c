@@ -226,11 +226,9 @@ int cmd_showpeers(const struct cmd_env *env, int argc, char **argv)
 		goto out;
 	n = db.count;
 	if (o.name) {
-		long i = db_find(&db, o.name);
-		if (i < 0) {
-			err_msg("showpeers: no peer named %s in %s", o.name, env->database);
+		long i = db_lookup(&db, "showpeers", o.name);
+		if (i < 0)
 			goto out;
-		}
 		first = (size_t)i;
 		n = 1;
 	}

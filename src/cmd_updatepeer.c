@@ -20,13 +20,16 @@ int cmd_updatepeer(const struct cmd_env *env, int argc, char **argv)
 	ret = 1;
 	if (db_open(&db, env->database, DB_LOCK | DB_MUST_EXIST) < 0)
 		goto out;
-	if ((i = db_find(&db, o.name)) < 0) {
-		err_msg("updatepeer: no peer named %s in %s", o.name, env->database);
+	if ((i = db_lookup(&db, "updatepeer", o.name)) < 0)
 		goto out;
-	}
 	if ((ret = peer_opts_apply(&o, &db.peers[i])) != 0)
 		goto out;
-	ret = db_save(&db) < 0 ? 1 : 0;
+	/* Nothing given, nothing to write: the file keeps its bytes and its mtime. */
+	for (int a = 0; a < ATTR_COUNT; a++)
+		if (o.set[a]) {
+			ret = db_save(&db) < 0 ? 1 : 0;
+			break;
+		}
 out:
 	db_close(&db);
 	peer_opts_free(&o);

@@ -128,6 +128,17 @@ long db_find(const struct db *db, const char *name)
 	return -1;
 }
 
+long db_lookup(const struct db *db, const char *cmd, const char *name)
+{
+	char q[QUOTED_LEN];
+	long i = db_find(db, name);
+
+	if (i < 0)
+		err_msg("%s: no peer named %s in %s", cmd, printable(name, q, sizeof(q)),
+			db->path);
+	return i;
+}
+
 /* Trims, in place, the spaces a spreadsheet user may have typed around a value. */
 static void trim(char *s)
 {
@@ -384,7 +395,6 @@ int db_open(struct db *db, const char *path, int flags)
 
 	memset(db, 0, sizeof(*db));
 	db->path = path;
-	db->lock_fd = -1;
 	db->sep = ',';
 	db->crlf = true;
 	db->mode = 0600;
@@ -392,6 +402,11 @@ int db_open(struct db *db, const char *path, int flags)
 	/* Replacing a symbolic link would cut it: lock and write where it points. */
 	if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) && !(db->real_path = realpath(path, NULL))) {
 		err_msg("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* A folder or a device is refused before anything is created beside it. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		err_msg("%s: not a regular file", path);
 		return -1;
 	}
 	if (flags & DB_LOCK) {

@@ -63,6 +63,9 @@ void db_close(struct db *db);
 /* Index of the peer with this name, or -1. */
 long db_find(const struct db *db, const char *name);
 
+/* db_find, saying "CMD: no peer named NAME in FILE" on stderr when there is none. */
+long db_lookup(const struct db *db, const char *cmd, const char *name);
+
 /* Appends an empty peer; returns it or NULL when out of memory. */
 struct peer *db_add(struct db *db);
 

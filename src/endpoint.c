@@ -41,7 +41,8 @@ int endpoint_parse(struct endpoint *ep, const char *text)
 	size_t len = strlen(text);
 
 	memset(ep, 0, sizeof(*ep));
-	if (len == 0 || len >= sizeof(ep->host))
+	/* The host and, after it, ":65535" at the most. */
+	if (len == 0 || len >= sizeof(ep->host) + 6)
 		return -1;
 	if (text[0] == '[') {
 		const char *close = strchr(text, ']');
@@ -60,15 +61,21 @@ int endpoint_parse(struct endpoint *ep, const char *text)
 		/* Two colons or more: a bare IPv6 literal, without port. */
 		if (ipnet_parse_addr(&ip, text) < 0)
 			return -1;
+		if (len >= sizeof(ep->host))
+			return -1;
 		memcpy(ep->host, text, len + 1);
 		ep->ipv6 = true;
 		return 0;
 	}
 	if (colon) {
+		if ((size_t)(colon - text) >= sizeof(ep->host))
+			return -1;
 		memcpy(ep->host, text, (size_t)(colon - text));
 		if (parse_port(colon + 1, &ep->port) < 0)
 			return -1;
 	} else {
+		if (len >= sizeof(ep->host))
+			return -1;
 		memcpy(ep->host, text, len + 1);
 	}
 	return is_hostname(ep->host) ? 0 : -1;

@@ -41,8 +41,10 @@ void lint_fprint(FILE *out, const struct db *db, const struct lint_finding *f)
 	if (f->peer && f->peer->line)
 		fprintf(out, ":%zu", f->peer->line);
 	fputs(": ", out);
-	if (f->peer)
-		fprintf(out, "peer %s: ", peer_get(f->peer, ATTR_NAME));
+	if (f->peer) {
+		char q[QUOTED_LEN];
+		fprintf(out, "peer %s: ", printable(peer_get(f->peer, ATTR_NAME), q, sizeof(q)));
+	}
 	if (f->column)
 		fprintf(out, "column %s: ", f->column);
 	fprintf(out, "%s\n", f->msg);

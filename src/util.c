@@ -72,6 +72,14 @@ const char *quoted(const char *s, char *out, size_t len)
 	return out;
 }
 
+const char *printable(const char *s, char *out, size_t len)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return quoted(s, out, len);
+	return s;
+}
+
 char *xstrdup(const char *s)
 {
 	return strdup(s ? s : "");

@@ -18,6 +18,10 @@ void warn_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *quoted(const char *s, char *out, size_t len);
 #define QUOTED_LEN 96
 
+/* s itself when it holds no control character, else quoted(s) in out: for
+ * names on a terminal, where an escape sequence must not reach it raw. */
+const char *printable(const char *s, char *out, size_t len);
+
 /* Duplicates s, or aborts the program when out of memory is not an option:
  * returns NULL and the caller reports it. */
 char *xstrdup(const char *s);
