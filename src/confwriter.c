@@ -54,12 +54,16 @@ static void *write_range(void *arg)
 {
 	struct job *j = arg;
 	struct buf text = BUF_INIT;
+	size_t secret_end = 0;
 
 	for (size_t i = j->from; i < j->to && !j->error[0]; i++) {
 		const char *name = peer_get(&j->m->db->peers[i], ATTR_NAME);
 		char *path = file_path(j->o, name);
-		buf_reset(&text);
-		if (!path || wgquick_render(j->m, i, &text) < 0)
+		/* Wipe what held keys, not the megabytes of public [Peer] sections. */
+		if (text.data)
+			key_wipe(text.data, secret_end);
+		text.len = 0;
+		if (!path || wgquick_render(j->m, i, &text, &secret_end) < 0)
 			snprintf(j->error, sizeof(j->error), "out of memory");
 		else if ((j->o->ifname && make_parent(path) < 0) ||
 			 atomic_batch_add(&j->batch, path, text.data, text.len) < 0)

@@ -188,7 +188,7 @@ static int render_interface(const struct peer *p, struct buf *out)
 	return 0;
 }
 
-int wgquick_render(const struct mesh *m, size_t self, struct buf *out)
+int wgquick_render(const struct mesh *m, size_t self, struct buf *out, size_t *secret_end)
 {
 	const struct peer *me = &m->db->peers[self];
 	struct buf local = BUF_INIT;
@@ -196,6 +196,8 @@ int wgquick_render(const struct mesh *m, size_t self, struct buf *out)
 
 	if (render_interface(me, out) < 0)
 		goto out;
+	if (secret_end)
+		*secret_end = out->len;
 	/* What this peer adds to each of its [Peer] sections. */
 	for (int i = 0; i < ATTR_COUNT; i++)
 		if (attrs[i].place == PLACE_LOCAL && *me->val[i] &&
@@ -213,6 +215,8 @@ int wgquick_render(const struct mesh *m, size_t self, struct buf *out)
 		    buf_append(out, local.data, local.len) < 0)
 			goto out;
 	}
+	if (secret_end && m->psk)
+		*secret_end = out->len;
 	ret = 0;
 out:
 	buf_free(&local);

@@ -25,8 +25,11 @@ int mesh_prepare(struct mesh *m, const struct db *db, bool legacy);
 #define mesh_use_psk(m, store) ((m)->psk = (store))
 void mesh_free(struct mesh *m);
 
-/* Appends the whole configuration file of peer `self` to out. 0 or -1. */
-int wgquick_render(const struct mesh *m, size_t self, struct buf *out);
+/* Appends the whole configuration file of peer `self` to out. Sets *secret_end
+ * (when not NULL) to the offset in out past which no secret is written: the end
+ * of the [Interface] section, or of the file when it holds preshared keys.
+ * 0 or -1. */
+int wgquick_render(const struct mesh *m, size_t self, struct buf *out, size_t *secret_end);
 
 /* Appends the AllowedIPs value that the others use for peer p. 0 or -1. */
 int wgquick_allowed_ips(const struct peer *p, bool legacy, struct buf *out);

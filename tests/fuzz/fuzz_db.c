@@ -146,7 +146,7 @@ static void render(const struct db *db, bool legacy)
 	FUZZ_ASSERT(mesh_prepare(&mesh, db, legacy) == 0);
 	for (size_t i = 0; i < db->count; i++) {
 		buf_reset(&text);
-		FUZZ_ASSERT(wgquick_render(&mesh, i, &text) == 0);
+		FUZZ_ASSERT(wgquick_render(&mesh, i, &text, NULL) == 0);
 		check_rendered(db, &text);
 	}
 	buf_free(&text);

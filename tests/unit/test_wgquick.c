@@ -28,7 +28,7 @@ static char *render(const struct mesh *m, size_t i)
 	struct buf out = BUF_INIT;
 	char *text;
 
-	assert_int_equal(wgquick_render(m, i, &out), 0);
+	assert_int_equal(wgquick_render(m, i, &out, NULL), 0);
 	text = strdup(out.data ? out.data : "");
 	assert_non_null(text);
 	buf_free(&out);
@@ -348,9 +348,40 @@ static void test_preshared_key_follows_the_public_key_in_both_files(void **state
 	db_close(&db);
 }
 
+/* The file writer wipes the text up to secret_end: it must cover every key. */
+static void test_secret_end_covers_every_secret(void **state)
+{
+	struct psk_store store;
+	struct buf out = BUF_INIT;
+	struct mesh m;
+	struct db db;
+	size_t end = 0;
+
+	(void)state;
+	db_load_text(&db, "Name,Address,PrivateKey\na,10.0.0.1/24," PRIV_A "\nb,10.0.0.2/24," PRIV_B "\n");
+	assert_int_equal(mesh_prepare(&m, &db, false), 0);
+	assert_int_equal(wgquick_render(&m, 0, &out, &end), 0);
+	/* Without preshared keys: the [Interface] section, private key included. */
+	assert_true(end > 0 && end < out.len);
+	assert_non_null(memmem(out.data, end, PRIV_A, strlen(PRIV_A)));
+	assert_memory_equal(out.data + end, "\n[Peer]\n", 8);
+	memset(&store, 0, sizeof(store));
+	assert_int_equal(psk_sync(&store, &db), 1);
+	mesh_use_psk(&m, &store);
+	out.len = 0;
+	assert_int_equal(wgquick_render(&m, 0, &out, &end), 0);
+	/* With them: the whole file. */
+	assert_int_equal(end, out.len);
+	buf_free(&out);
+	psk_free(&store);
+	mesh_free(&m);
+	db_close(&db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_secret_end_covers_every_secret),
 		cmocka_unit_test(test_seed4_legacy_files_are_byte_identical_to_2_5_1),
 		cmocka_unit_test(test_full_interface_in_column_order),
 		cmocka_unit_test(test_allowed_ips_are_host_routes_and_masked_networks),
