@@ -90,12 +90,20 @@ int read_file(const char *path, size_t max, char **out, size_t *len)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	size_t n = 0, cap = 0;
 	char *data = NULL;
+	struct stat st;
 	int ret = -1;
 
 	*out = NULL;
 	*len = 0;
 	if (fd < 0)
 		return -1;
+	/* One allocation of the right size: growing by realloc would leave copies
+	 * of the file (private keys) in freed memory. */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size <= max) {
+		cap = (size_t)st.st_size + 4096;
+		if (!(data = malloc(cap + 1)))
+			goto out;
+	}
 	for (;;) {
 		ssize_t r;
 		if (cap - n < 4096) {
