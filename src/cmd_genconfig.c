@@ -7,6 +7,7 @@
 #include "util.h"
 #include "wgquick.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -129,6 +130,42 @@ static int write_files(const struct genconfig_opts *o, const struct db *db, long
 	return written < 0 ? 1 : 0;
 }
 
+/* A file left from a deleted or renamed peer would still be deployed by a
+ * careless copy of the folder: say so, but never delete what we did not write. */
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void warn_stale(const struct db *db, const char *output)
+{
+	const char **names = malloc((db->count + 1) * sizeof(*names));
+	DIR *d = opendir(output);
+	struct dirent *e;
+
+	if (!d || !names)
+		goto out;
+	/* Sorted, so that a folder of thousands of files is not O(n^2). */
+	for (size_t i = 0; i < db->count; i++)
+		names[i] = peer_get(&db->peers[i], ATTR_NAME);
+	qsort(names, db->count, sizeof(*names), cmp_name);
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		char name[256];
+		if (e->d_name[0] == '.' || len <= 5 || strcmp(e->d_name + len - 5, ".conf"))
+			continue;
+		const char *key = name;
+		snprintf(name, sizeof(name), "%.*s", (int)(len - 5), e->d_name);
+		if (!bsearch(&key, names, db->count, sizeof(*names), cmp_name))
+			warn_msg("%s/%s belongs to no peer of %s any more: remove it before "
+				 "deploying the folder", output, e->d_name, db->path);
+	}
+out:
+	if (d)
+		closedir(d);
+	free(names);
+}
+
 int cmd_genconfig(const struct cmd_env *env, int argc, char **argv)
 {
 	struct genconfig_opts o = { .output = "output", .psk = -1 };
@@ -172,6 +209,8 @@ int cmd_genconfig(const struct cmd_env *env, int argc, char **argv)
 			 o.output);
 	}
 	ret = write_files(&o, &db, lo.only, use_psk ? &store : NULL);
+	if (ret == 0 && !o.ifname && lo.only < 0)
+		warn_stale(&db, o.output);
 out:
 	psk_free(&store);
 	db_close(&db);
