@@ -223,19 +223,31 @@ static int problem(struct db *db, const char *fmt, ...)
 	return 0;
 }
 
-static int check_value(struct db *db, const char *name, size_t line, int id, const char *value)
+/* "peer NAME: " for the lines of `check`, which speak of peers; "" otherwise. */
+static const char *peer_part(const struct db *db, const char *peer, char *out, size_t len)
 {
 	char q[QUOTED_LEN];
-	const char *rule = attr_check((enum attr_id)id, value);
+
+	if (!db->lenient || !*peer)
+		return "";
+	snprintf(out, len, "peer %s: ", printable(peer, q, sizeof(q)));
+	return out;
+}
+
+static int check_value(struct db *db, const char *name, const struct peer *p, int id)
+{
+	char q[QUOTED_LEN], who[QUOTED_LEN + 8];
+	const char *value = p->val[id], *rule = attr_check((enum attr_id)id, value);
+	const char *pp = peer_part(db, p->val[ATTR_NAME], who, sizeof(who));
 
 	if (!rule)
 		return 0;
 	/* Never echo something that may be a secret. */
 	if (attrs[id].kind == KIND_KEY)
-		return problem(db, "%s:%zu: column %s: the value is not %s", name, line,
+		return problem(db, "%s:%zu: %scolumn %s: the value is not %s", name, p->line, pp,
 			       attrs[id].column, rule);
-	return problem(db, "%s:%zu: column %s: %s is not %s", name, line, attrs[id].column,
-		       quoted(value, q, sizeof(q)), rule);
+	return problem(db, "%s:%zu: %scolumn %s: %s is not %s", name, p->line, pp,
+		       attrs[id].column, quoted(value, q, sizeof(q)), rule);
 }
 
 static int cmp_by_name(const void *a, const void *b)
@@ -263,9 +275,10 @@ static int check_unique_names(struct db *db, const char *name)
 	for (size_t i = 1; i < db->count; i++) {
 		if (strcmp(sorted[i]->val[ATTR_NAME], sorted[i - 1]->val[ATTR_NAME]))
 			continue;
-		char q[QUOTED_LEN];
-		if ((ret = problem(db, "%s:%zu: column Name: %s is already the name of the peer "
+		char q[QUOTED_LEN], who[QUOTED_LEN + 8];
+		if ((ret = problem(db, "%s:%zu: %scolumn Name: %s is already the name of the peer "
 				   "on line %zu", name, sorted[i]->line,
+				   peer_part(db, sorted[i]->val[ATTR_NAME], who, sizeof(who)),
 				   quoted(sorted[i]->val[ATTR_NAME], q, sizeof(q)),
 				   sorted[i - 1]->line)) < 0)
 			break;
@@ -301,9 +314,11 @@ static int load_row(struct db *db, const char *name, struct csv_row *row,
 		char *v = take(&row->fields[c]);
 		wipe_free(p->val[map[c]]);
 		p->val[map[c]] = v;
-		if (check_value(db, name, row->line, map[c], v) < 0)
-			return -1;
 	}
+	/* Checked once the whole row is in, so that a message can name the peer. */
+	for (size_t c = 0; c < nfields; c++)
+		if (map[c] >= 0 && check_value(db, name, p, map[c]) < 0)
+			return -1;
 	if (!*p->val[ATTR_NAME]) {
 		/* A peer without a name cannot be shown, written or fixed by name: drop it. */
 		db_remove(db, db->count - 1);

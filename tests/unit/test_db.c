@@ -335,10 +335,10 @@ static void test_lenient_parse_notes_every_problem_and_goes_on(void **state)
 	assert_int_equal(rc, 0);
 	assert_string_equal(msg, "");
 	assert_int_equal(db.problem_count, 4);
-	assert_non_null(strstr(db.problems[0], "test.csv:2: column MTU: \"abc\""));
+	assert_non_null(strstr(db.problems[0], "test.csv:2: peer a: column MTU: \"abc\""));
 	assert_non_null(strstr(db.problems[1], "test.csv:3: column Name:"));
 	assert_non_null(strstr(db.problems[2], "test.csv:5:"));
-	assert_non_null(strstr(db.problems[3], "test.csv:4: column Name: \"a\""));
+	assert_non_null(strstr(db.problems[3], "test.csv:4: peer a: column Name: \"a\""));
 	/* The peer without a name is dropped, the others are kept. */
 	assert_int_equal(db.count, 3);
 	assert_int_equal(db_find(&db, "d"), 2);
