@@ -20,10 +20,6 @@ struct showpeers_opts {
 	bool show_psk;		/* NAME's preshared keys, after the table */
 };
 
-/* The columns: the attribute table in order, with the derived public key after
- * the private key's place. */
-#define COL_PUBLIC ATTR_COUNT
-#define NCOLS (ATTR_COUNT + 1)
 
 static void usage(FILE *f)
 {
@@ -105,11 +101,6 @@ usage:
 	return 2;
 }
 
-static const char *header(size_t c)
-{
-	return c == COL_PUBLIC ? "PublicKey" : attrs[c].column;
-}
-
 /* Screen width for wrapping: the terminal's, else $COLUMNS, else no limit. */
 static size_t screen_width(void)
 {
@@ -123,60 +114,99 @@ static size_t screen_width(void)
 	return 0;
 }
 
-static int show(const struct showpeers_opts *o, const struct db *db, size_t first, size_t n)
+/* The value a column shows for peer p: an attribute, the derived public key,
+ * or a column the table does not know (a spreadsheet's "Notes"). */
+struct column {
+	const char *header, *color;
+	enum { COL_ATTR, COL_PUB, COL_EXTRA } kind;
+	size_t index;
+};
+
+static const char *cell(const struct db *db, size_t peer, const struct column *c,
+			const char *pub)
+{
+	const struct peer *p = &db->peers[peer];
+
+	switch (c->kind) {
+	case COL_ATTR:
+		return p->val[c->index];
+	case COL_PUB:
+		return pub;
+	default:
+		return p->extra[c->index];
+	}
+}
+
+/* True when some shown peer has a value in the column, or with -v. */
+static bool wanted(const struct showpeers_opts *o, const struct db *db, size_t first, size_t n,
+		   key_b64 *pub, const struct column *c)
+{
+	for (size_t r = 0; r < n && !o->verbose; r++)
+		if (*cell(db, first + r, c, pub[r]))
+			return true;
+	return o->verbose;
+}
+
+/* The attribute table in order, the public key where the private key stands
+ * (which shows only with --show-private), then the extra columns. */
+static size_t pick_columns(const struct showpeers_opts *o, const struct db *db, size_t first,
+			   size_t n, key_b64 *pub, struct column *out, size_t max)
 {
 	size_t cols = 0;
-	const char *headers[NCOLS], *colors[NCOLS];
-	const char **cells = calloc(n * NCOLS + 1, sizeof(*cells));
+
+	for (size_t a = 0; a < ATTR_COUNT; a++) {
+		struct column c = { attrs[a].column, attrs[a].color, COL_ATTR, a };
+		struct column k = { "PublicKey", attrs[a].color, COL_PUB, 0 };
+		if ((a != ATTR_PRIVATEKEY || o->show_private) &&
+		    (a == ATTR_NAME || wanted(o, db, first, n, pub, &c)))
+			out[cols++] = c;
+		if (a == ATTR_PRIVATEKEY && wanted(o, db, first, n, pub, &k))
+			out[cols++] = k;
+	}
+	for (size_t e = 0; e < db->extra_count && cols < max; e++) {
+		struct column c = { db->extra_cols[e], NULL, COL_EXTRA, e };
+		if (wanted(o, db, first, n, pub, &c))
+			out[cols++] = c;
+	}
+	return cols;
+}
+
+static int show(const struct showpeers_opts *o, const struct db *db, size_t first, size_t n)
+{
+	struct column colv[TABLE_MAX_COLS];
+	const char *headers[TABLE_MAX_COLS], *colors[TABLE_MAX_COLS];
 	key_b64 *pub = calloc(n + 1, sizeof(*pub));
+	const char **cells = NULL;
+	size_t cols;
 	int ret = 1;
 
-	if (!cells || !pub)
+	if (!pub)
 		goto out;
 	for (size_t r = 0; r < n; r++)
 		if (key_public_b64(pub[r], peer_get(&db->peers[first + r], ATTR_PRIVATEKEY)) < 0)
 			pub[r][0] = '\0';
-	for (size_t a = 0; a < ATTR_COUNT; a++) {
-		size_t list[2] = { a, COL_PUBLIC };
-		size_t nlist = a == ATTR_PRIVATEKEY ? 2 : 1;
-		for (size_t k = 0; k < nlist; k++) {
-			size_t c = list[k];
-			bool any = false;
-			if (c == ATTR_PRIVATEKEY && !o->show_private)
-				continue;
-			for (size_t r = 0; r < n; r++) {
-				const char *v = c == COL_PUBLIC ? pub[r]
-								: db->peers[first + r].val[c];
-				cells[r * NCOLS + cols] = v;
-				any |= *v != '\0';
-			}
-			if (!any && !o->verbose && c != ATTR_NAME)
-				continue;
-			headers[cols] = header(c);
-			colors[cols] = c == COL_PUBLIC ? attrs[ATTR_PRIVATEKEY].color : attrs[c].color;
-			cols++;
-		}
+	cols = pick_columns(o, db, first, n, pub, colv, TABLE_MAX_COLS);
+	if (!(cells = calloc(n * cols + 1, sizeof(*cells))))
+		goto out;
+	for (size_t c = 0; c < cols; c++) {
+		headers[c] = colv[c].header;
+		colors[c] = colv[c].color;
+		for (size_t r = 0; r < n; r++)
+			cells[r * cols + c] = cell(db, first + r, &colv[c], pub[r]);
 	}
 	if (o->text) {
 		for (size_t r = 0; r < n; r++) {
 			if (r)
 				putchar('\n');
 			for (size_t c = 0; c < cols; c++)
-				printf("%s: %s\n", headers[c], cells[r * NCOLS + c]);
+				printf("%s: %s\n", headers[c], cells[r * cols + c]);
 		}
 		ret = 0;
 	} else {
-		struct table t = { cols, n, headers, colors, NULL };
-		const char **packed = calloc(n * cols + 1, sizeof(*packed));
+		struct table t = { cols, n, headers, colors, cells };
 		const char *no_color = getenv("NO_COLOR");
-		if (!packed)
-			goto out;
-		for (size_t r = 0; r < n; r++)
-			memcpy(packed + r * cols, cells + r * NCOLS, cols * sizeof(*packed));
-		t.cells = packed;
 		ret = table_print(stdout, &t, screen_width(),
 				  isatty(STDOUT_FILENO) && !(no_color && *no_color)) < 0;
-		free(packed);
 	}
 out:
 	if (ret)

@@ -66,7 +66,7 @@ static void rule(FILE *f, const size_t *w, size_t cols, const char *left, const 
 static void print_row(FILE *f, const char **cells, const char **colors, const size_t *w,
 		      size_t cols, const char *bar, bool color, bool bold)
 {
-	const char *rest[64];
+	const char *rest[TABLE_MAX_COLS];
 	size_t lines = 1;
 
 	for (size_t c = 0; c < cols; c++) {
@@ -99,7 +99,7 @@ int table_print(FILE *f, const struct table *t, size_t width, bool color)
 {
 	size_t *w, total;
 
-	if (t->cols == 0 || t->cols > 64)
+	if (t->cols == 0 || t->cols > TABLE_MAX_COLS)
 		return -1;
 	if (!(w = calloc(t->cols, sizeof(*w))))
 		return -1;

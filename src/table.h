@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#define TABLE_MAX_COLS 64
+
 struct table {
 	size_t cols, rows;
 	const char **headers;	/* cols */
