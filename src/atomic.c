@@ -35,6 +35,11 @@ int path_split(const char *path, char **dir, char **base)
 	return 0;
 }
 
+/* Temporary files are ".BASE.wgm-tmp-XXXXXX": a name no user file has, so that
+ * atomic_remove_stale removes ours only. */
+#define TMP_MARK ".wgm-tmp-"
+#define TMP_SUFFIX TMP_MARK "XXXXXX"
+
 static char *sibling(const char *path, const char *suffix)
 {
 	char *dir, *base, *out = NULL;
@@ -70,7 +75,7 @@ static int fsync_dir_of(const char *path)
 
 int atomic_write(const char *path, const void *data, size_t len, mode_t mode)
 {
-	char *tmp = sibling(path, ".XXXXXX");
+	char *tmp = sibling(path, TMP_SUFFIX);
 	int fd = -1, saved;
 
 	if (!tmp) {
@@ -93,8 +98,12 @@ int atomic_write(const char *path, const void *data, size_t len, mode_t mode)
 	if (rename(tmp, path) < 0)
 		goto fail;
 	free(tmp);
-	/* The rename is durable only once the folder is flushed. */
-	return fsync_dir_of(path);
+	/* The rename is durable only once the folder is flushed; if that fails the
+	 * new file is in place all the same, so it is not an error to report as one. */
+	if (fsync_dir_of(path) < 0)
+		warn_msg("%s: the folder could not be flushed (%s): the change may not "
+			 "survive a power cut", path, strerror(errno));
+	return 0;
 fail:
 	saved = errno;
 	if (fd >= 0)
@@ -154,7 +163,7 @@ static bool same_file(const char *path, const void *data, size_t len)
 
 int atomic_batch_add(struct atomic_batch *b, const char *path, const void *data, size_t len)
 {
-	char *tmp = sibling(path, ".XXXXXX"), *dst = strdup(path);
+	char *tmp = sibling(path, TMP_SUFFIX), *dst = strdup(path);
 	int fd = -1, saved;
 
 	if (!tmp || !dst)
@@ -303,9 +312,11 @@ void atomic_remove_stale(const char *path)
 	if ((d = opendir(dir))) {
 		while ((e = readdir(d))) {
 			const char *n = e->d_name;
-			/* Exactly "." BASE "." and the six characters mkstemp chose. */
-			if (n[0] != '.' || strncmp(n + 1, base, blen) || n[1 + blen] != '.' ||
-			    strlen(n + 2 + blen) != 6 || strspn(n + 2 + blen,
+			/* Exactly "." BASE TMP_MARK and the six characters mkstemp chose. */
+			const char *rest = n + 1 + blen;
+			size_t mlen = strlen(TMP_MARK);
+			if (n[0] != '.' || strncmp(n + 1, base, blen) || strncmp(rest, TMP_MARK, mlen) ||
+			    strlen(rest + mlen) != 6 || strspn(rest + mlen,
 				"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") != 6)
 				continue;
 			unlinkat(dirfd(d), n, 0);

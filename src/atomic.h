@@ -13,7 +13,7 @@
 int atomic_write(const char *path, const void *data, size_t len, mode_t mode);
 
 /* Removes the temporary files atomic_write left beside path when it was killed
- * (".BASE.XXXXXX"); call it only while holding the lock of path. */
+ * (".BASE.wgm-tmp-XXXXXX"); call it only while holding the lock of path. */
 void atomic_remove_stale(const char *path);
 
 /* Splits path into its folder ("." when none) and base name. Allocates both. */

@@ -27,10 +27,13 @@ static const char *check_text(const struct attr *a, const char *v)
 static const char *check_name(const struct attr *a, const char *v)
 {
 	(void)a;
+	size_t len = strlen(v);
+
+	/* Spaces around a name would be trimmed when the database is read back. */
 	if (attr_has_control(v) || strchr(v, '/') || !strcmp(v, ".") || !strcmp(v, "..") ||
-	    strlen(v) > 200)
-		return "a usable file name (no '/', no control characters, not '.' or '..', "
-		       "at most 200 bytes)";
+	    len > 200 || v[0] == ' ' || (len && v[len - 1] == ' '))
+		return "a usable file name (no '/', no control characters, no spaces around "
+		       "it, not '.' or '..', at most 200 bytes)";
 	return NULL;
 }
 

@@ -18,9 +18,15 @@ int buf_reserve(struct buf *b, size_t extra)
 	cap = b->cap ? b->cap : 256;
 	while (cap < need)
 		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-	p = realloc(b->data, cap);
+	/* Not realloc: it would free the old block, which may hold keys, unwiped. */
+	p = malloc(cap);
 	if (!p)
 		return -1;
+	if (b->data) {
+		memcpy(p, b->data, b->len + 1);
+		sodium_memzero(b->data, b->cap);
+		free(b->data);
+	}
 	b->data = p;
 	b->cap = cap;
 	b->data[b->len] = '\0';

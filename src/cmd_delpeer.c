@@ -40,13 +40,15 @@ int cmd_delpeer(const struct cmd_env *env, int argc, char **argv)
 		goto out;
 	/* Its preshared keys go with it: a new peer of the same name gets new ones.
 	 * Read the store first, so that a corrupt one stops before any change. */
-	if (psk_store_exists(env->database) && psk_load(&store, env->database) < 0)
+	if (psk_load(&store, env->database) < 0)
+		goto out;
+	/* The store first: if the database cannot be saved after it, the only
+	 * effect is new keys for the peer's pairs at the next genconfig. */
+	psk_forget(&store, argv[1]);
+	if (store.dirty && psk_save(&store) < 0)
 		goto out;
 	db_remove(&db, (size_t)i);
 	if (db_save(&db) < 0)
-		goto out;
-	psk_forget(&store, argv[1]);
-	if (store.dirty && psk_save(&store) < 0)
 		goto out;
 	ret = 0;
 out:

@@ -193,7 +193,14 @@ int cmd_genconfig(const struct cmd_env *env, int argc, char **argv)
 				errors > 1 ? "s" : "", env->database);
 		goto out;
 	}
-	if (use_psk && psk_prepare(&store, &db) < 0)
+	/* Everything that can refuse, before anything is written. */
+	if (use_psk && psk_load(&store, env->database) < 0)
+		goto out;
+	if (stat(o.output, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		err_msg("genconfig: %s exists and is not a directory", o.output);
+		goto out;
+	}
+	if (use_psk && psk_update(&store, &db) < 0)
 		goto out;
 	if (stat(o.output, &st) < 0) {
 		fprintf(stderr, "Creating output directory: %s\n", o.output);
@@ -201,9 +208,6 @@ int cmd_genconfig(const struct cmd_env *env, int argc, char **argv)
 			err_msg("genconfig: %s: %s", o.output, strerror(errno));
 			goto out;
 		}
-	} else if (!S_ISDIR(st.st_mode)) {
-		err_msg("genconfig: %s exists and is not a directory", o.output);
-		goto out;
 	} else if (st.st_mode & 0022) {
 		warn_msg("%s can be written by other users, who could replace the files",
 			 o.output);

@@ -36,10 +36,11 @@ int cmd_init(const struct cmd_env *env, int argc, char **argv)
 		}
 		psk = true;
 	}
-	if (db_open(&db, env->database, DB_LOCK) < 0)
+	if (db_open(&db, env->database, DB_LOCK) < 0 ||
+	    (psk && psk_load(&store, env->database) < 0))
 		goto out;
 	if (!db.exists) {
-		if (db_save(&db) < 0 || (psk && psk_prepare(&store, &db) < 0))
+		if (db_save(&db) < 0 || (psk && psk_update(&store, &db) < 0))
 			goto out;
 		printf("Empty database file %s has been created\n", env->database);
 		ret = 0;
@@ -47,7 +48,7 @@ int cmd_init(const struct cmd_env *env, int argc, char **argv)
 	}
 	if (db.count == 0) {
 		/* An empty file (a spreadsheet's new sheet): give it its header. */
-		if (db_save(&db) < 0 || (psk && psk_prepare(&store, &db) < 0))
+		if (db_save(&db) < 0 || (psk && psk_update(&store, &db) < 0))
 			goto out;
 		printf("Database %s has no peers yet: fill in Name and Address\n",
 		       env->database);
@@ -85,7 +86,7 @@ int cmd_init(const struct cmd_env *env, int argc, char **argv)
 	if (!completed)
 		printf("Nothing to complete: all %zu peers of %s are complete\n", db.count,
 		       env->database);
-	if (psk && psk_prepare(&store, &db) < 0)
+	if (psk && psk_update(&store, &db) < 0)
 		goto out;
 	ret = 0;
 out:

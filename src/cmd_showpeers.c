@@ -171,12 +171,26 @@ static size_t pick_columns(const struct showpeers_opts *o, const struct db *db, 
 	return cols;
 }
 
+/* The text to show: as it is, or quoted with escapes when it holds control
+ * characters (an extra column may; an escape sequence must not reach the
+ * terminal raw). A quoted copy is stored in *owned. */
+static const char *shown(const char *text, char **owned)
+{
+	char q[QUOTED_LEN * 4];
+
+	if (!attr_has_control(text))
+		return text;
+	*owned = xstrdup(quoted(text, q, sizeof(q)));
+	return *owned ? *owned : "";
+}
+
 static int show(const struct showpeers_opts *o, const struct db *db, size_t first, size_t n)
 {
 	struct column colv[TABLE_MAX_COLS];
 	const char *headers[TABLE_MAX_COLS], *colors[TABLE_MAX_COLS];
 	key_b64 *pub = calloc(n + 1, sizeof(*pub));
 	const char **cells = NULL;
+	char **owned = NULL;
 	size_t cols;
 	int ret = 1;
 
@@ -188,11 +202,14 @@ static int show(const struct showpeers_opts *o, const struct db *db, size_t firs
 	cols = pick_columns(o, db, first, n, pub, colv, TABLE_MAX_COLS);
 	if (!(cells = calloc(n * cols + 1, sizeof(*cells))))
 		goto out;
+	if (!(owned = calloc(n * cols + cols + 1, sizeof(*owned))))
+		goto out;
 	for (size_t c = 0; c < cols; c++) {
-		headers[c] = colv[c].header;
+		headers[c] = shown(colv[c].header, &owned[n * cols + c]);
 		colors[c] = colv[c].color;
 		for (size_t r = 0; r < n; r++)
-			cells[r * cols + c] = cell(db, first + r, &colv[c], pub[r]);
+			cells[r * cols + c] = shown(cell(db, first + r, &colv[c], pub[r]),
+						    &owned[r * cols + c]);
 	}
 	if (o->text) {
 		for (size_t r = 0; r < n; r++) {
@@ -211,6 +228,9 @@ static int show(const struct showpeers_opts *o, const struct db *db, size_t firs
 out:
 	if (ret)
 		err_msg("out of memory");
+	for (size_t i = 0; owned && i < n * cols + cols; i++)
+		free(owned[i]);
+	free(owned);
 	free(cells);
 	free(pub);
 	return ret;

@@ -44,6 +44,8 @@ static int read_key(const char *path, char **out)
 
 	if (!f)
 		return -1;
+	/* Unbuffered: stdio's buffer would keep a copy of the key after fclose. */
+	setvbuf(f, NULL, _IONBF, 0);
 	if (!fgets(line, sizeof(line), f))
 		line[0] = '\0';
 	if (f != stdin)

@@ -138,27 +138,35 @@ out:
  * the link and its target share one store. Allocated. */
 static char *store_path(const char *db_path)
 {
+	char *cur = xstrdup(db_path), *path;
 	struct stat st;
-	char target[4096], *path;
-	const char *slash = strrchr(db_path, '/');
-	ssize_t n;
-	int dlen = slash ? (int)(slash - db_path + 1) : 0;
 	size_t len;
 
-	/* Follow the link by its own text, so that messages keep relative names. */
-	if (lstat(db_path, &st) == 0 && S_ISLNK(st.st_mode) &&
-	    (n = readlink(db_path, target, sizeof(target) - 1)) > 0) {
+	/* Follow the links by their own text, as far as the real file (the one the
+	 * database lock is beside), keeping relative names for the messages. */
+	for (int depth = 0; cur && depth < 40 && lstat(cur, &st) == 0 && S_ISLNK(st.st_mode);
+	     depth++) {
+		char target[4096], *next;
+		const char *slash = strrchr(cur, '/');
+		int dlen = slash ? (int)(slash - cur + 1) : 0;
+		ssize_t n = readlink(cur, target, sizeof(target) - 1);
+		if (n <= 0)
+			break;
 		target[n] = '\0';
 		if (target[0] == '/')
 			dlen = 0;
-		len = (size_t)dlen + (size_t)n + 5;
-		if ((path = malloc(len)))
-			snprintf(path, len, "%.*s%s.psk", dlen, db_path, target);
-		return path;
+		len = (size_t)dlen + (size_t)n + 1;
+		if ((next = malloc(len)))
+			snprintf(next, len, "%.*s%s", dlen, cur, target);
+		free(cur);
+		cur = next;
 	}
-	len = strlen(db_path) + 5;
+	if (!cur)
+		return NULL;
+	len = strlen(cur) + 5;
 	if ((path = malloc(len)))
-		snprintf(path, len, "%s.psk", db_path);
+		snprintf(path, len, "%s.psk", cur);
+	free(cur);
 	return path;
 }
 
@@ -199,26 +207,27 @@ static int cmp_str(const void *x, const void *y)
 long psk_sync(struct psk_store *s, const struct db *db)
 {
 	const char **names = malloc((db->count ? db->count : 1) * sizeof(*names));
+	bool *moved = calloc(s->count + 1, sizeof(*moved));
 	struct psk_entry *v = NULL;
 	size_t n = 0, cap = 0;
 	long created = 0;
 
-	if (!names)
-		return -1;
+	if (!names || !moved)
+		goto fail;
 	for (size_t i = 0; i < db->count; i++)
 		names[i] = peer_get(&db->peers[i], ATTR_NAME);
 	if (db->count)
 		qsort(names, db->count, sizeof(*names), cmp_str);
-	/* Walk the pairs in sorted order: the new vector comes out sorted. */
+	/* Walk the pairs in sorted order: the new vector comes out sorted. An old
+	 * entry is moved, not copied (the old vector stays intact for bsearch until
+	 * the end, and `moved` says whose strings now belong to the new one). */
 	for (size_t i = 0; i < db->count; i++) {
 		for (size_t j = i + 1; j < db->count; j++) {
 			struct psk_entry *old = find(s, names[i], names[j]);
 			struct psk_entry e = { 0 };
 			if (old) {
-				e.a = xstrdup(old->a);
-				e.b = xstrdup(old->b);
-				memcpy(e.key, old->key, sizeof(e.key));
-				e.line = old->line;
+				e = *old;
+				moved[old - s->v] = true;
 			} else {
 				uint8_t key[KEY_LEN];
 				e.a = xstrdup(names[i]);
@@ -229,25 +238,40 @@ long psk_sync(struct psk_store *s, const struct db *db)
 				created++;
 			}
 			if (!e.a || !e.b || push(&v, &n, &cap, &e) < 0) {
-				entry_free(&e);
+				if (old)
+					moved[old - s->v] = false;
+				else
+					entry_free(&e);
 				goto fail;
 			}
 		}
 	}
 	if (created || n != s->count)
 		s->dirty = true;
-	for (size_t i = 0; i < s->count; i++)
-		entry_free(&s->v[i]);
+	for (size_t i = 0; i < s->count; i++) {
+		if (!moved[i])
+			entry_free(&s->v[i]);
+		else
+			key_wipe(s->v[i].key, sizeof(s->v[i].key));
+	}
 	free(s->v);
 	s->v = v;
 	s->count = n;
 	free(names);
+	free(moved);
 	return created;
 fail:
-	for (size_t i = 0; i < n; i++)
-		entry_free(&v[i]);
+	/* Entries moved into v are still owned by s->v: free only the new ones. */
+	for (size_t i = 0; i < n; i++) {
+		bool from_old = false;
+		for (size_t k = 0; k < s->count && !from_old; k++)
+			from_old = moved && moved[k] && s->v[k].a == v[i].a;
+		if (!from_old)
+			entry_free(&v[i]);
+	}
 	free(v);
 	free(names);
+	free(moved);
 	return -1;
 }
 
@@ -298,6 +322,8 @@ int psk_save(struct psk_store *s)
 		if (csv_write_row(&out, row, 3, ',', true) < 0)
 			goto oom;
 	}
+	/* The caller holds the database lock: leftovers of a killed writer can go. */
+	atomic_remove_stale(s->path);
 	if (atomic_write(s->path, out.data, out.len, 0600) < 0) {
 		err_msg("%s: cannot write the preshared keys: %s (unchanged)", s->path,
 			strerror(errno));
@@ -326,14 +352,11 @@ bool psk_store_exists(const char *db_path)
 	return exists;
 }
 
-int psk_prepare(struct psk_store *s, const struct db *db)
+int psk_update(struct psk_store *s, const struct db *db)
 {
-	size_t before;
+	size_t before = s->count;
 	long created;
 
-	if (psk_load(s, db->path) < 0)
-		return -1;
-	before = s->count;
 	if ((created = psk_sync(s, db)) < 0) {
 		err_msg("out of memory");
 		return -1;

@@ -55,8 +55,10 @@ void psk_free(struct psk_store *s);
 /* True when the database at db_path has a store. */
 bool psk_store_exists(const char *db_path);
 
-/* Loads the store, gives the new pairs their keys, drops the gone ones and saves
- * it when that changed anything (saying so on stderr). 0 or -1. */
-int psk_prepare(struct psk_store *s, const struct db *db);
+/* After psk_load: gives the new pairs their keys, drops the gone ones and saves
+ * the store when that changed anything or it did not exist (saying so on
+ * stderr). Load first and update last, so that a corrupt store stops a command
+ * before it changes anything. 0 or -1. */
+int psk_update(struct psk_store *s, const struct db *db);
 
 #endif
