@@ -114,16 +114,6 @@ bad:
 	return "\"off\", \"auto\", a table number or a table name from rt_tables";
 }
 
-static bool is_domain(const char *s, size_t len)
-{
-	if (len == 0 || len > 253 || s[0] == '-' || s[0] == '.')
-		return false;
-	for (size_t i = 0; i < len; i++)
-		if (!isalnum((unsigned char)s[i]) && !strchr("-._", s[i]))
-			return false;
-	return true;
-}
-
 /* wg-quick takes IP addresses as name servers and other items as search domains. */
 static const char *check_dns(const struct attr *a, const char *v)
 {
@@ -144,7 +134,7 @@ static const char *check_dns(const struct attr *a, const char *v)
 			goto bad;
 		memcpy(item, p, (size_t)(end - p));
 		item[end - p] = '\0';
-		if (ipnet_parse_addr(&ip, item) < 0 && !is_domain(p, (size_t)(end - p)))
+		if (ipnet_parse_addr(&ip, item) < 0 && !endpoint_is_hostname(p, (size_t)(end - p)))
 			goto bad;
 		if (!comma)
 			return NULL;

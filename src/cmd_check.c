@@ -59,15 +59,13 @@ int cmd_check(const struct cmd_env *env, int argc, char **argv)
 		goto out;
 	}
 	/* The preshared keys are part of what genconfig reads. */
-	if (psk_store_exists(env->database)) {
-		struct psk_store store;
-		if (psk_load(&store, env->database) < 0) {
-			printf("error: %s.psk: the preshared key store does not load (see above)\n",
-			       env->database);
-			t.errors++;
-		}
-		psk_free(&store);
+	struct psk_store store;
+	if (psk_load(&store, env->database) < 0) {
+		printf("error: %s: the preshared key store does not load (see above)\n",
+		       store.path ? store.path : env->database);
+		t.errors++;
 	}
+	psk_free(&store);
 	printf("%s: %zu peer%s, %zu error%s, %zu warning%s\n", env->database, db.count,
 	       db.count == 1 ? "" : "s", t.errors, t.errors == 1 ? "" : "s", t.warnings,
 	       t.warnings == 1 ? "" : "s");

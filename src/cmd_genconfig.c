@@ -191,6 +191,8 @@ int cmd_genconfig(const struct cmd_env *env, int argc, char **argv)
 		if (errors > 0)
 			err_msg("genconfig: %ld error%s in %s: no file written", errors,
 				errors > 1 ? "s" : "", env->database);
+		else
+			err_msg("out of memory");
 		goto out;
 	}
 	/* Everything that can refuse, before anything is written. */

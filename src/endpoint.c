@@ -22,14 +22,12 @@ static int parse_port(const char *s, unsigned *port)
 	return 0;
 }
 
-static bool is_hostname(const char *s)
+bool endpoint_is_hostname(const char *s, size_t len)
 {
-	size_t len = strlen(s);
-
 	if (len == 0 || len > 253 || s[0] == '-' || s[0] == '.')
 		return false;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '.' && *s != '_')
+	for (size_t i = 0; i < len; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("-._", s[i]))
 			return false;
 	return true;
 }
@@ -78,7 +76,7 @@ int endpoint_parse(struct endpoint *ep, const char *text)
 			return -1;
 		memcpy(ep->host, text, len + 1);
 	}
-	return is_hostname(ep->host) ? 0 : -1;
+	return endpoint_is_hostname(ep->host, strlen(ep->host)) ? 0 : -1;
 }
 
 int endpoint_format(const struct endpoint *ep, unsigned default_port, char *out, size_t len)

@@ -11,6 +11,10 @@ struct endpoint {
 	unsigned port;		/* 0 when the column has none */
 };
 
+/* True for a host name of letters, digits, '-', '.' and '_' (at most 253, not
+ * starting with '-' or '.'): what an Endpoint or a DNS search domain may be. */
+bool endpoint_is_hostname(const char *s, size_t len);
+
 /* 0, or -1 when text is not a valid endpoint. */
 int endpoint_parse(struct endpoint *ep, const char *text);
 
