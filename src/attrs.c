@@ -3,6 +3,7 @@
 #include "endpoint.h"
 #include "ipnet.h"
 #include "keys.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -117,29 +118,21 @@ bad:
 /* wg-quick takes IP addresses as name servers and other items as search domains. */
 static const char *check_dns(const struct attr *a, const char *v)
 {
-	const char *p = v;
+	const char *cursor = v, *p;
+	size_t len;
 
 	(void)a;
-	for (;;) {
-		const char *comma = strchr(p, ',');
-		const char *end = comma ? comma : p + strlen(p);
+	while (list_next(&cursor, &p, &len)) {
 		char item[256];
 		struct ipnet ip;
-
-		while (p < end && *p == ' ')
-			p++;
-		while (end > p && end[-1] == ' ')
-			end--;
-		if ((size_t)(end - p) >= sizeof(item))
+		if (len >= sizeof(item))
 			goto bad;
-		memcpy(item, p, (size_t)(end - p));
-		item[end - p] = '\0';
-		if (ipnet_parse_addr(&ip, item) < 0 && !endpoint_is_hostname(p, (size_t)(end - p)))
+		memcpy(item, p, len);
+		item[len] = '\0';
+		if (ipnet_parse_addr(&ip, item) < 0 && !endpoint_is_hostname(p, len))
 			goto bad;
-		if (!comma)
-			return NULL;
-		p = comma + 1;
 	}
+	return NULL;
 bad:
 	return "a comma-separated list of name server addresses or search domains";
 }

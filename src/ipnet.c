@@ -1,5 +1,7 @@
 #include "ipnet.h"
 
+#include "util.h"
+
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>
@@ -120,25 +122,18 @@ int ipnet_cmp(const struct ipnet *a, const struct ipnet *b)
 int ipnet_parse_list(const char *text, struct ipnet **out, size_t *count, size_t *bad)
 {
 	struct ipnet *nets = NULL;
-	size_t n = 0, cap = 0;
-	const char *p = text;
+	size_t n = 0, cap = 0, len;
+	const char *cursor = text, *p;
 	char item[128];
 
 	*out = NULL;
 	*count = 0;
 	*bad = 0;
-	for (;;) {
-		const char *comma = strchr(p, ',');
-		const char *end = comma ? comma : p + strlen(p);
-
-		while (p < end && isspace((unsigned char)*p))
-			p++;
-		while (end > p && isspace((unsigned char)end[-1]))
-			end--;
-		if (end == p || (size_t)(end - p) >= sizeof(item))
+	while (list_next(&cursor, &p, &len)) {
+		if (len == 0 || len >= sizeof(item))
 			goto fail;
-		memcpy(item, p, (size_t)(end - p));
-		item[end - p] = '\0';
+		memcpy(item, p, len);
+		item[len] = '\0';
 		if (n == cap) {
 			size_t ncap = cap ? cap * 2 : 4;
 			struct ipnet *grown = realloc(nets, ncap * sizeof(*nets));
@@ -150,9 +145,6 @@ int ipnet_parse_list(const char *text, struct ipnet **out, size_t *count, size_t
 		if (ipnet_parse(&nets[n], item) < 0)
 			goto fail;
 		n++;
-		if (!comma)
-			break;
-		p = comma + 1;
 	}
 	*out = nets;
 	*count = n;

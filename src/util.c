@@ -1,5 +1,6 @@
 #include "util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -78,6 +79,24 @@ const char *printable(const char *s, char *out, size_t len)
 		if (*p < 0x20 || *p == 0x7f)
 			return quoted(s, out, len);
 	return s;
+}
+
+bool list_next(const char **cursor, const char **item, size_t *len)
+{
+	const char *p = *cursor, *comma, *end;
+
+	if (!p)
+		return false;
+	comma = strchr(p, ',');
+	end = comma ? comma : p + strlen(p);
+	while (p < end && isspace((unsigned char)*p))
+		p++;
+	while (end > p && isspace((unsigned char)end[-1]))
+		end--;
+	*item = p;
+	*len = (size_t)(end - p);
+	*cursor = comma ? comma + 1 : NULL;
+	return true;
 }
 
 char *xstrdup(const char *s)

@@ -22,6 +22,11 @@ const char *quoted(const char *s, char *out, size_t len);
  * names on a terminal, where an escape sequence must not reach it raw. */
 const char *printable(const char *s, char *out, size_t len);
 
+/* Walks a comma-separated list: each call gives the next item (*item, *len),
+ * without the white space around it, and false after the last one. Set *cursor to
+ * the list first; an empty list gives one empty item. */
+bool list_next(const char **cursor, const char **item, size_t *len);
+
 /* Duplicates s, or aborts the program when out of memory is not an option:
  * returns NULL and the caller reports it. */
 char *xstrdup(const char *s);

@@ -14,22 +14,13 @@
 /* Appends the items of a comma-separated value joined by ", ". */
 static int put_list(struct buf *out, const char *list)
 {
-	const char *p = list;
+	const char *cursor = list, *p;
+	size_t len;
 
-	for (bool first = true;; first = false) {
-		const char *comma = strchr(p, ',');
-		const char *end = comma ? comma : p + strlen(p);
-
-		while (p < end && *p == ' ')
-			p++;
-		while (end > p && end[-1] == ' ')
-			end--;
-		if ((!first && buf_puts(out, ", ") < 0) || buf_append(out, p, (size_t)(end - p)) < 0)
+	for (bool first = true; list_next(&cursor, &p, &len); first = false)
+		if ((!first && buf_puts(out, ", ") < 0) || buf_append(out, p, len) < 0)
 			return -1;
-		if (!comma)
-			return 0;
-		p = comma + 1;
-	}
+	return 0;
 }
 
 static int put_nets(struct buf *out, const char *list, bool host, bool *first)
