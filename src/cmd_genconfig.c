@@ -132,23 +132,15 @@ static int write_files(const struct genconfig_opts *o, const struct db *db, long
 
 /* A file left from a deleted or renamed peer would still be deployed by a
  * careless copy of the folder: say so, but never delete what we did not write. */
-static int cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 static void warn_stale(const struct db *db, const char *output)
 {
-	const char **names = malloc((db->count + 1) * sizeof(*names));
+	/* Sorted, so that a folder of thousands of files is not O(n^2). */
+	const char **names = db_sorted_names(db);
 	DIR *d = opendir(output);
 	struct dirent *e;
 
 	if (!d || !names)
 		goto out;
-	/* Sorted, so that a folder of thousands of files is not O(n^2). */
-	for (size_t i = 0; i < db->count; i++)
-		names[i] = peer_get(&db->peers[i], ATTR_NAME);
-	qsort(names, db->count, sizeof(*names), cmp_name);
 	while ((e = readdir(d))) {
 		size_t len = strlen(e->d_name);
 		char name[256];
@@ -156,7 +148,7 @@ static void warn_stale(const struct db *db, const char *output)
 			continue;
 		const char *key = name;
 		snprintf(name, sizeof(name), "%.*s", (int)(len - 5), e->d_name);
-		if (!bsearch(&key, names, db->count, sizeof(*names), cmp_name))
+		if (!bsearch(&key, names, db->count, sizeof(*names), db_name_cmp))
 			warn_msg("%s/%s belongs to no peer of %s any more: remove it before "
 				 "deploying the folder", output, e->d_name, db->path);
 	}

@@ -128,6 +128,24 @@ long db_find(const struct db *db, const char *name)
 	return -1;
 }
 
+int db_name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+const char **db_sorted_names(const struct db *db)
+{
+	const char **names = malloc((db->count + 1) * sizeof(*names));
+
+	if (!names)
+		return NULL;
+	for (size_t i = 0; i < db->count; i++)
+		names[i] = peer_get(&db->peers[i], ATTR_NAME);
+	if (db->count)
+		qsort(names, db->count, sizeof(*names), db_name_cmp);
+	return names;
+}
+
 long db_lookup(const struct db *db, const char *cmd, const char *name)
 {
 	char q[QUOTED_LEN];

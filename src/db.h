@@ -66,6 +66,11 @@ long db_find(const struct db *db, const char *name);
 /* db_find, saying "CMD: no peer named NAME in FILE" on stderr when there is none. */
 long db_lookup(const struct db *db, const char *cmd, const char *name);
 
+/* The peers' names in strcmp order, pointing into db. Allocates (free with
+ * free()); NULL when out of memory. Search it with bsearch and db_name_cmp. */
+const char **db_sorted_names(const struct db *db);
+int db_name_cmp(const void *a, const void *b);
+
 /* Appends an empty peer; returns it or NULL when out of memory. */
 struct peer *db_add(struct db *db);
 

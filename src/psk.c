@@ -199,14 +199,9 @@ int psk_load(struct psk_store *s, const char *db_path)
 	return r;
 }
 
-static int cmp_str(const void *x, const void *y)
-{
-	return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
 long psk_sync(struct psk_store *s, const struct db *db)
 {
-	const char **names = malloc((db->count ? db->count : 1) * sizeof(*names));
+	const char **names = db_sorted_names(db);
 	bool *moved = calloc(s->count + 1, sizeof(*moved));
 	struct psk_entry *v = NULL;
 	size_t n = 0, cap = 0;
@@ -214,10 +209,6 @@ long psk_sync(struct psk_store *s, const struct db *db)
 
 	if (!names || !moved)
 		goto fail;
-	for (size_t i = 0; i < db->count; i++)
-		names[i] = peer_get(&db->peers[i], ATTR_NAME);
-	if (db->count)
-		qsort(names, db->count, sizeof(*names), cmp_str);
 	/* Walk the pairs in sorted order: the new vector comes out sorted. An old
 	 * entry is moved, not copied (the old vector stays intact for bsearch until
 	 * the end, and `moved` says whose strings now belong to the new one). */
