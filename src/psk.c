@@ -86,7 +86,7 @@ int psk_parse(struct psk_store *s, const char *name, const char *text, size_t le
 		goto out;
 	}
 	for (size_t r = 0; r < doc.count; r++) {
-		const struct csv_row *row = &doc.rows[r];
+		struct csv_row *row = &doc.rows[r];
 		uint8_t bin[KEY_LEN];
 		struct psk_entry e = { 0 };
 		if (r == 0) {
@@ -107,11 +107,14 @@ int psk_parse(struct psk_store *s, const char *name, const char *text, size_t le
 			goto out;
 		}
 		key_wipe(bin, sizeof(bin));
-		e.a = xstrdup(row->fields[0]);
-		e.b = xstrdup(row->fields[1]);
+		/* The names are taken from the parsed CSV, not copied: a store holds
+		 * a pair for every two peers. */
+		e.a = row->fields[0];
+		e.b = row->fields[1];
+		row->fields[0] = row->fields[1] = NULL;
 		memcpy(e.key, row->fields[2], sizeof(e.key));
 		e.line = row->line;
-		if (!e.a || !e.b || push(&s->v, &s->count, &cap, &e) < 0) {
+		if (push(&s->v, &s->count, &cap, &e) < 0) {
 			entry_free(&e);
 			err_msg("out of memory");
 			goto out;
