@@ -257,10 +257,8 @@ long psk_sync(struct psk_store *s, const struct db *db)
 fail:
 	/* Entries moved into v are still owned by s->v: free only the new ones. */
 	for (size_t i = 0; i < n; i++) {
-		bool from_old = false;
-		for (size_t k = 0; k < s->count && !from_old; k++)
-			from_old = moved && moved[k] && s->v[k].a == v[i].a;
-		if (!from_old)
+		const struct psk_entry *old = find(s, v[i].a, v[i].b);
+		if (!old || old->a != v[i].a)
 			entry_free(&v[i]);
 	}
 	free(v);
