@@ -12,12 +12,12 @@ BUILD := build
 WARN := -Wall -Wextra -Werror -Wshadow -Wconversion -Wformat=2 -Wstrict-prototypes \
 	-Wmissing-prototypes -Wvla
 CFLAGS ?= -O2 -g
-CPPFLAGS += -D_GNU_SOURCE -DWGM_VERSION='"$(VERSION)"'
+CPPFLAGS += -Isrc -D_GNU_SOURCE -DWGM_VERSION='"$(VERSION)"'
 ALL_CFLAGS = -std=c17 $(WARN) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags libsodium) -MMD -MP
 LIBS = $(shell $(PKG_CONFIG) --libs libsodium) -lpthread
 
-# Every module; main.c alone holds main().
-MODULES := $(filter-out src/main.c,$(wildcard src/*.c))
+# Every module, in the folders of its layer (see HACKING.md); main.c alone holds main().
+MODULES := $(filter-out src/main.c,$(wildcard src/*.c src/*/*.c))
 OBJS := $(MODULES:src/%.c=$(BUILD)/obj/%.o)
 BIN := $(BUILD)/wg-meshconf
 
@@ -53,7 +53,7 @@ $(BUILD)/san/%.o: src/%.c
 
 $(BUILD)/unit/%: tests/unit/%.c $(SAN_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Isrc $(ALL_CFLAGS) -Wno-missing-prototypes $(SAN) $(CMOCKA_CFLAGS) \
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -Wno-missing-prototypes $(SAN) $(CMOCKA_CFLAGS) \
 		-o $@ $< $(SAN_OBJS) $(CMOCKA_LIBS) $(LIBS)
 
 # `make check`: unit tests and CLI tests on the sanitized build, then the
@@ -99,4 +99,4 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
--include $(wildcard $(BUILD)/*/*.d)
+-include $(wildcard $(BUILD)/*/*.d $(BUILD)/*/*/*.d)

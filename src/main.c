@@ -1,6 +1,6 @@
-#include "commands.h"
-#include "keys.h"
-#include "util.h"
+#include "cmd/commands.h"
+#include "lib/keys.h"
+#include "lib/util.h"
 
 #include <getopt.h>
 #include <stdio.h>

@@ -2,7 +2,7 @@
 #ifndef WGM_FUZZ_H
 #define WGM_FUZZ_H
 
-#include "keys.h"
+#include "lib/keys.h"
 
 #include <stdint.h>
 #include <stdio.h>

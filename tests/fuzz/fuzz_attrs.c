@@ -5,10 +5,10 @@
  * that kind; quoted() stays inside its buffer and escapes control characters. */
 #include "fuzz.h"
 
-#include "attrs.h"
-#include "endpoint.h"
-#include "ipnet.h"
-#include "util.h"
+#include "store/attrs.h"
+#include "lib/endpoint.h"
+#include "lib/ipnet.h"
+#include "lib/util.h"
 
 #include <ctype.h>
 #include <errno.h>

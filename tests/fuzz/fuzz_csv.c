@@ -2,8 +2,8 @@
  * back as text that parses to the same rows, fields, separator and line ends. */
 #include "fuzz.h"
 
-#include "buf.h"
-#include "csv.h"
+#include "lib/buf.h"
+#include "store/csv.h"
 
 static void same_doc(const struct csv_doc *a, const struct csv_doc *b)
 {

@@ -10,10 +10,10 @@
  *    inject a line (a PostUp holding a newline, say). */
 #include "fuzz.h"
 
-#include "buf.h"
-#include "db.h"
-#include "lint.h"
-#include "wgquick.h"
+#include "lib/buf.h"
+#include "store/db.h"
+#include "mesh/lint.h"
+#include "formats/wgquick.h"
 
 /* Above this many peers the (quadratic) rendering is skipped to keep runs fast. */
 #define RENDER_MAX_PEERS 24

@@ -3,7 +3,7 @@
  * same endpoint; formatting into any buffer size stays inside it. */
 #include "fuzz.h"
 
-#include "endpoint.h"
+#include "lib/endpoint.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -5,7 +5,7 @@
  * ordering behave (an order must be one for qsort in lint's overlap check). */
 #include "fuzz.h"
 
-#include "ipnet.h"
+#include "lib/ipnet.h"
 
 #include <sys/socket.h>
 

@@ -6,10 +6,10 @@
  * pairs of one peer. */
 #include "fuzz.h"
 
-#include "buf.h"
-#include "csv.h"
-#include "db.h"
-#include "psk.h"
+#include "lib/buf.h"
+#include "store/csv.h"
+#include "store/db.h"
+#include "store/psk.h"
 
 /* Above this many peers the quadratic psk_sync is skipped. */
 #define SYNC_MAX_PEERS 40

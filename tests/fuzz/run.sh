@@ -58,7 +58,7 @@ build_modules() {
 	mkdir -p "$OUT/obj"
 	local src
 	rm -f "$OUT"/obj/*.o
-	for src in "$SRC"/*.c; do
+	for src in "$SRC"/*.c "$SRC"/*/*.c; do
 		[[ $src == */main.c ]] && continue
 		printf '%s\n' "$src"
 	done | xargs -P "$JOBS" -I{} sh -c '

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "atomic.h"
+#include "lib/atomic.h"
 #include "unit.h"
 
 #include <errno.h>

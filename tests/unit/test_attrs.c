@@ -5,8 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "attrs.h"
-#include "keys.h"
+#include "store/attrs.h"
+#include "lib/keys.h"
 #include "unit.h"
 
 static int setup(void **state)

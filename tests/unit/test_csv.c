@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "csv.h"
+#include "store/csv.h"
 #include "unit.h"
 
 /* Parses a NUL-terminated text that must be valid. */

@@ -5,8 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "db.h"
-#include "keys.h"
+#include "store/db.h"
+#include "lib/keys.h"
 #include "unit.h"
 
 #define KEY_TOKYO1 "yJndNh80ToNWGOfDlbtho1wHAEZGa7ZhNpsHf7AJVUM="

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "endpoint.h"
+#include "lib/endpoint.h"
 #include "unit.h"
 
 static struct endpoint parsed(const char *text)

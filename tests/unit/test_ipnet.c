@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "ipnet.h"
+#include "lib/ipnet.h"
 #include "unit.h"
 
 #include <sys/socket.h>

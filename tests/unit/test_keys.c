@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "keys.h"
+#include "lib/keys.h"
 #include "unit.h"
 
 static const char b64_alphabet[] =

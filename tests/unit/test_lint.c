@@ -5,8 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "keys.h"
-#include "lint.h"
+#include "lib/keys.h"
+#include "mesh/lint.h"
 #include "unit.h"
 
 #define KEY_A "yJndNh80ToNWGOfDlbtho1wHAEZGa7ZhNpsHf7AJVUM="

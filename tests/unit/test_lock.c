@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "db.h"
-#include "keys.h"
+#include "store/db.h"
+#include "lib/keys.h"
 #include "unit.h"
 
 #include <errno.h>

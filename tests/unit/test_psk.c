@@ -5,8 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "keys.h"
-#include "psk.h"
+#include "lib/keys.h"
+#include "store/psk.h"
 #include "unit.h"
 
 #define KEY_A "yJndNh80ToNWGOfDlbtho1wHAEZGa7ZhNpsHf7AJVUM="

@@ -5,8 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "psk.h"
-#include "wgquick.h"
+#include "store/psk.h"
+#include "formats/wgquick.h"
 #include "unit.h"
 
 /* Private and public keys of the seed4 peers. */

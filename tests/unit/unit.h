@@ -4,8 +4,8 @@
 #ifndef WGM_UNIT_H
 #define WGM_UNIT_H
 
-#include "db.h"
-#include "util.h"
+#include "store/db.h"
+#include "lib/util.h"
 
 #include <dirent.h>
 #include <fcntl.h>

@@ -1,0 +1,49 @@
+#include "cmd/commands.h"
+#include "store/db.h"
+#include "cmd/peeropts.h"
+#include "lib/util.h"
+
+#include <stdio.h>
+
+int cmd_addpeer(const struct cmd_env *env, int argc, char **argv)
+{
+	struct peer_opts o = { .cmd = "addpeer" };
+	struct db db = { 0 };
+	struct peer *p;
+	int ret;
+
+	if ((ret = peer_opts_parse(&o, argc, argv)) != 0 || o.help) {
+		if (o.help)
+			peer_opts_usage(stdout, o.cmd, false);
+		goto out_opts;
+	}
+	ret = 1;
+	if (db_open(&db, env->database, DB_LOCK) < 0)
+		goto out;
+	if (db_find(&db, o.name) >= 0) {
+		err_msg("addpeer: peer %s already exists in %s", o.name, env->database);
+		goto out;
+	}
+	if (!(p = db_add(&db))) {
+		err_msg("out of memory");
+		goto out;
+	}
+	if (peer_set(p, ATTR_NAME, o.name) < 0 || (ret = peer_opts_apply(&o, p)) != 0) {
+		ret = ret ? ret : 1;
+		goto out;
+	}
+	ret = 1;
+	if (peer_complete(p, NULL, 0) < 0)
+		goto out;
+	if (!attr_is_ifname(o.name))
+		warn_msg("%s is not a valid interface name for wg-quick ([a-zA-Z0-9_=+.-]{1,15}); "
+			 "use genconfig --interface to bring it up", o.name);
+	if (db_save(&db) < 0)
+		goto out;
+	ret = 0;
+out:
+	db_close(&db);
+out_opts:
+	peer_opts_free(&o);
+	return ret;
+}

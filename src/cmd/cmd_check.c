@@ -1,0 +1,76 @@
+#include "cmd/commands.h"
+#include "store/db.h"
+#include "mesh/lint.h"
+#include "store/psk.h"
+#include "lib/util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct tally {
+	const struct db *db;
+	size_t errors, warnings;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: %s [-d DATABASE] check\n\n"
+		   "Check the whole database and print one line per finding:\n"
+		   "  SEVERITY: FILE:LINE: peer NAME: column COLUMN: message\n"
+		   "Exit 1 when there is an error, 0 when there are only warnings or none.\n"
+		   "genconfig runs the same checks and writes nothing when one is an error.\n",
+		prog_name);
+}
+
+static void print_finding(void *ctx, const struct lint_finding *f)
+{
+	struct tally *t = ctx;
+
+	lint_fprint(stdout, t->db, f);
+	if (f->severity == LINT_ERROR)
+		t->errors++;
+	else
+		t->warnings++;
+}
+
+int cmd_check(const struct cmd_env *env, int argc, char **argv)
+{
+	struct db db = { 0 };
+	struct tally t = { &db, 0, 0 };
+	struct lint_opts lo = { .only = -1, .pedantic = true, .report = print_finding, .ctx = &t };
+	int ret = 1;
+
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc != 1) {
+		err_msg("check: takes no argument");
+		fprintf(stderr, "Try '%s check --help'.\n", prog_name);
+		return 2;
+	}
+	if (db_open(&db, env->database, DB_MUST_EXIST | DB_LENIENT) < 0)
+		goto out;
+	for (size_t i = 0; i < db.problem_count; i++)
+		printf("error: %s\n", db.problems[i]);
+	t.errors += db.problem_count;
+	if (lint_db(&db, &lo) < 0) {
+		err_msg("out of memory");
+		goto out;
+	}
+	/* The preshared keys are part of what genconfig reads. */
+	struct psk_store store;
+	if (psk_load(&store, env->database) < 0) {
+		printf("error: %s: the preshared key store does not load (see above)\n",
+		       store.path ? store.path : env->database);
+		t.errors++;
+	}
+	psk_free(&store);
+	printf("%s: %zu peer%s, %zu error%s, %zu warning%s\n", env->database, db.count,
+	       db.count == 1 ? "" : "s", t.errors, t.errors == 1 ? "" : "s", t.warnings,
+	       t.warnings == 1 ? "" : "s");
+	ret = t.errors ? 1 : 0;
+out:
+	db_close(&db);
+	return ret;
+}

@@ -1,0 +1,216 @@
+#include "lib/atomic.h"
+#include "output/confwriter.h"
+#include "cmd/commands.h"
+#include "store/db.h"
+#include "mesh/lint.h"
+#include "store/psk.h"
+#include "lib/util.h"
+#include "formats/wgquick.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct genconfig_opts {
+	const char *name;	/* one peer, or NULL for all */
+	const char *output;
+	const char *ifname;	/* --interface: DIR/NAME/IFNAME.conf */
+	bool legacy;
+	int psk;		/* 1: --psk, 0: --no-psk, -1: as the store says */
+	bool sync;		/* --sync: flush the files before renaming them */
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: %s [-d DATABASE] genconfig [NAME] [-o DIR] [--interface IFNAME]\n"
+		   "                   [--legacy-allowedips] [--psk | --no-psk] [--sync]\n\n"
+		   "Write the wg-quick configuration of every peer, or of NAME only, as\n"
+		   "DIR/NAME.conf (mode 0600).\n\n"
+		   "  NAME                     only this peer's file\n"
+		   "  -o, --output DIR         where to write (default: output), created 0700\n"
+		   "  --interface IFNAME       write DIR/NAME/IFNAME.conf instead, so that\n"
+		   "                           `wg-quick up` names the interface IFNAME\n"
+		   "  --legacy-allowedips      AllowedIPs as wg-meshconf 2.5.1 writes them (each\n"
+		   "                           address with its own prefix; peers that share a\n"
+		   "                           subnet then break each other)\n"
+		   "  --psk                    a PresharedKey for every pair of peers, kept in\n"
+		   "                           DATABASE.psk (created 0600); once that file\n"
+		   "                           exists, genconfig uses it without --psk\n"
+		   "  --no-psk                 leave the preshared keys out of the files\n"
+		   "  --sync                   flush the files to disk before they replace the\n"
+		   "                           old ones (slower; the database is always flushed)\n"
+		   "  -h, --help               show this help and exit\n", prog_name);
+}
+
+static int parse(struct genconfig_opts *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "interface", required_argument, NULL, 'i' },
+		{ "legacy-allowedips", no_argument, NULL, 'L' },
+		{ "psk", no_argument, NULL, 'p' },
+		{ "no-psk", no_argument, NULL, 'n' },
+		{ "sync", no_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'i':
+			o->ifname = optarg;
+			break;
+		case 'L':
+			o->legacy = true;
+			break;
+		case 'p':
+		case 'n':
+			if (o->psk != -1 && o->psk != (c == 'p')) {
+				err_msg("genconfig: --psk and --no-psk cannot go together");
+				goto usage;
+			}
+			o->psk = c == 'p';
+			break;
+		case 's':
+			o->sync = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return -1;
+		default:
+			err_msg("genconfig: option %s is not known or lacks its value",
+				argv[optind - 1]);
+			goto usage;
+		}
+	}
+	if (optind < argc)
+		o->name = argv[optind++];
+	if (optind < argc) {
+		err_msg("genconfig: one peer NAME at most");
+		goto usage;
+	}
+	if (!*o->output) {
+		err_msg("genconfig: --output: empty folder name");
+		return 2;
+	}
+	if (o->ifname && !attr_is_ifname(o->ifname)) {
+		char q[QUOTED_LEN];
+		err_msg("genconfig: --interface: %s is not a valid interface name "
+			"([a-zA-Z0-9_=+.-]{1,15})", quoted(o->ifname, q, sizeof(q)));
+		return 2;
+	}
+	return 0;
+usage:
+	fprintf(stderr, "Try '%s genconfig --help'.\n", prog_name);
+	return 2;
+}
+
+static int write_files(const struct genconfig_opts *o, const struct db *db, long only,
+		       const struct psk_store *psk)
+{
+	struct confwriter_opts co = { o->output, o->ifname, only, o->sync };
+	struct mesh mesh;
+	long written;
+
+	if (mesh_prepare(&mesh, db, o->legacy) < 0)
+		return 1;
+	mesh_use_psk(&mesh, psk);
+	written = confwriter_run(&mesh, &co);
+	mesh_free(&mesh);
+	return written < 0 ? 1 : 0;
+}
+
+/* A file left from a deleted or renamed peer would still be deployed by a
+ * careless copy of the folder: say so, but never delete what we did not write. */
+static void warn_stale(const struct db *db, const char *output)
+{
+	/* Sorted, so that a folder of thousands of files is not O(n^2). */
+	const char **names = db_sorted_names(db);
+	DIR *d = opendir(output);
+	struct dirent *e;
+
+	if (!d || !names)
+		goto out;
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		char name[256];
+		if (e->d_name[0] == '.' || len <= 5 || strcmp(e->d_name + len - 5, ".conf"))
+			continue;
+		const char *key = name;
+		snprintf(name, sizeof(name), "%.*s", (int)(len - 5), e->d_name);
+		if (!bsearch(&key, names, db->count, sizeof(*names), db_name_cmp))
+			warn_msg("%s/%s belongs to no peer of %s any more: remove it before "
+				 "deploying the folder", output, e->d_name, db->path);
+	}
+out:
+	if (d)
+		closedir(d);
+	free(names);
+}
+
+int cmd_genconfig(const struct cmd_env *env, int argc, char **argv)
+{
+	struct genconfig_opts o = { .output = "output", .psk = -1 };
+	struct db db = { 0 };
+	struct psk_store store = { 0 };
+	bool use_psk;
+	struct lint_opts lo = { .only = -1, .report = lint_print, .ctx = &db };
+	struct stat st;
+	long errors;
+	int ret;
+
+	if ((ret = parse(&o, argc, argv)) != 0)
+		return ret < 0 ? 0 : ret;
+	ret = 1;
+	use_psk = o.psk == 1 || (o.psk == -1 && psk_store_exists(env->database));
+	/* The store may be written: hold the database lock, as the writers do. */
+	if (db_open(&db, env->database, DB_MUST_EXIST | (use_psk ? DB_LOCK : 0)) < 0)
+		goto out;
+	if (o.name && (lo.only = db_lookup(&db, "genconfig", o.name)) < 0)
+		goto out;
+	lo.legacy = o.legacy;
+	if ((errors = lint_db(&db, &lo)) != 0) {
+		if (errors > 0)
+			err_msg("genconfig: %ld error%s in %s: no file written", errors,
+				errors > 1 ? "s" : "", env->database);
+		else
+			err_msg("out of memory");
+		goto out;
+	}
+	/* Everything that can refuse, before anything is written. */
+	if (use_psk && psk_load(&store, env->database) < 0)
+		goto out;
+	if (stat(o.output, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		err_msg("genconfig: %s exists and is not a directory", o.output);
+		goto out;
+	}
+	if (use_psk && psk_update(&store, &db) < 0)
+		goto out;
+	if (stat(o.output, &st) < 0) {
+		fprintf(stderr, "Creating output directory: %s\n", o.output);
+		if (mkdir_parents(o.output) < 0) {
+			err_msg("genconfig: %s: %s", o.output, strerror(errno));
+			goto out;
+		}
+	} else if (st.st_mode & 0022) {
+		warn_msg("%s can be written by other users, who could replace the files",
+			 o.output);
+	}
+	ret = write_files(&o, &db, lo.only, use_psk ? &store : NULL);
+	if (ret == 0 && !o.ifname && lo.only < 0)
+		warn_stale(&db, o.output);
+out:
+	psk_free(&store);
+	db_close(&db);
+	return ret;
+}

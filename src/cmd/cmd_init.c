@@ -1,0 +1,96 @@
+#include "cmd/commands.h"
+#include "store/db.h"
+#include "store/psk.h"
+#include "lib/util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: %s [-d DATABASE] init [--psk]\n\n"
+		   "Create an empty database, or fill in what can be generated (ListenPort,\n"
+		   "PrivateKey) on every peer of an existing one.\n\n"
+		   "  --psk       also give every pair of peers a preshared key, kept in\n"
+		   "              DATABASE.psk (genconfig then writes them)\n"
+		   "  -h, --help  show this help and exit\n", prog_name);
+}
+
+int cmd_init(const struct cmd_env *env, int argc, char **argv)
+{
+	struct db db = { 0 };
+	struct psk_store store = { 0 };
+	size_t completed = 0;
+	bool psk = false;
+	int ret = 1;
+
+	for (int a = 1; a < argc; a++) {
+		if (!strcmp(argv[a], "-h") || !strcmp(argv[a], "--help")) {
+			usage(stdout);
+			return 0;
+		}
+		if (strcmp(argv[a], "--psk")) {
+			err_msg("init: %s: only --psk is accepted", argv[a]);
+			fprintf(stderr, "Try '%s init --help'.\n", prog_name);
+			return 2;
+		}
+		psk = true;
+	}
+	if (db_open(&db, env->database, DB_LOCK) < 0 ||
+	    (psk && psk_load(&store, env->database) < 0))
+		goto out;
+	if (!db.exists) {
+		if (db_save(&db) < 0 || (psk && psk_update(&store, &db) < 0))
+			goto out;
+		printf("Empty database file %s has been created\n", env->database);
+		ret = 0;
+		goto out;
+	}
+	if (db.count == 0) {
+		/* An empty file (a spreadsheet's new sheet): give it its header. */
+		if (db_save(&db) < 0 || (psk && psk_update(&store, &db) < 0))
+			goto out;
+		printf("Database %s has no peers yet: fill in Name and Address\n",
+		       env->database);
+		ret = 0;
+		goto out;
+	}
+	for (size_t i = 0; i < db.count; i++) {
+		struct peer *p = &db.peers[i];
+		if (!*peer_get(p, ATTR_ADDRESS)) {
+			err_msg("init: %s:%zu: peer %s: column Address: empty; it cannot be "
+				"generated, fill it in", env->database, p->line,
+				peer_get(p, ATTR_NAME));
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < db.count; i++) {
+		struct peer *p = &db.peers[i];
+		char filled[256] = "";
+		int n = peer_complete(p, filled, sizeof(filled));
+		if (n < 0) {
+			err_msg("out of memory");
+			goto out;
+		}
+		if (!*peer_get(p, ATTR_ENDPOINT))
+			warn_msg("%s:%zu: peer %s has no Endpoint: the others cannot reach it "
+				 "first (fine behind NAT, with PersistentKeepalive)",
+				 env->database, p->line, peer_get(p, ATTR_NAME));
+		if (n) {
+			printf("Completed peer %s: %s\n", peer_get(p, ATTR_NAME), filled);
+			completed++;
+		}
+	}
+	if (completed && db_save(&db) < 0)
+		goto out;
+	if (!completed)
+		printf("Nothing to complete: all %zu peers of %s are complete\n", db.count,
+		       env->database);
+	if (psk && psk_update(&store, &db) < 0)
+		goto out;
+	ret = 0;
+out:
+	psk_free(&store);
+	db_close(&db);
+	return ret;
+}

@@ -1,0 +1,232 @@
+#include "cmd/peeropts.h"
+
+#include "lib/keys.h"
+#include "lib/util.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+	OPT_SET = 0x100,	/* + attribute id */
+	OPT_UNSET = 0x200,	/* + attribute id: --no-saveconfig */
+	OPT_KEYFILE = 0x300,
+};
+
+static int add_value(struct peer_opts *o, enum attr_id id, const char *v)
+{
+	char *joined;
+	size_t len;
+
+	if (attrs[id].kind != KIND_LIST || !o->set[id] || !*v || !o->val[id][0]) {
+		free(o->val[id]);
+		o->val[id] = xstrdup(v);
+		o->set[id] = true;
+		return o->val[id] ? 0 : -1;
+	}
+	/* --address given again: append, as argparse's action="append" does. */
+	len = strlen(o->val[id]) + strlen(v) + 2;
+	if (!(joined = malloc(len)))
+		return -1;
+	snprintf(joined, len, "%s,%s", o->val[id], v);
+	free(o->val[id]);
+	o->val[id] = joined;
+	return 0;
+}
+
+/* Reads a key from a file, or from standard input for "-". */
+static int read_key(const char *path, char **out)
+{
+	char line[128] = "";
+	FILE *f = strcmp(path, "-") ? fopen(path, "re") : stdin;
+	size_t len;
+
+	if (!f)
+		return -1;
+	/* Unbuffered: stdio's buffer would keep a copy of the key after fclose. */
+	setvbuf(f, NULL, _IONBF, 0);
+	if (!fgets(line, sizeof(line), f))
+		line[0] = '\0';
+	if (f != stdin)
+		fclose(f);
+	len = strcspn(line, "\r\n");
+	line[len] = '\0';
+	*out = xstrdup(line);
+	key_wipe(line, sizeof(line));
+	return *out ? 0 : -1;
+}
+
+static int check_value(const struct peer_opts *o, enum attr_id id)
+{
+	char q[QUOTED_LEN];
+	const char *rule = attr_check(id, o->val[id]);
+
+	if (!rule)
+		return 0;
+	if (attrs[id].kind == KIND_KEY)
+		err_msg("%s: --%s: the value is not %s", o->cmd, attrs[id].option, rule);
+	else
+		err_msg("%s: --%s: %s is not %s", o->cmd, attrs[id].option,
+			quoted(o->val[id], q, sizeof(q)), rule);
+	return 2;
+}
+
+int peer_opts_parse(struct peer_opts *o, int argc, char **argv)
+{
+	struct option longopts[2 * ATTR_COUNT + 3];
+	char negated[ATTR_COUNT][32];
+	size_t n = 0;
+	int c, ret = 2;
+
+	for (int i = 0; i < ATTR_COUNT; i++) {
+		if (!attrs[i].option)
+			continue;
+		longopts[n++] = (struct option){ attrs[i].option,
+			attrs[i].kind == KIND_BOOL ? no_argument : required_argument, NULL,
+			OPT_SET + i };
+		if (o->update && attrs[i].kind == KIND_BOOL) {
+			snprintf(negated[i], sizeof(negated[i]), "no-%s", attrs[i].option);
+			longopts[n++] = (struct option){ negated[i], no_argument, NULL, OPT_UNSET + i };
+		}
+	}
+	longopts[n++] = (struct option){ "privatekey-file", required_argument, NULL, OPT_KEYFILE };
+	longopts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
+	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (c == 'h') {
+			o->help = true;
+			return 0;
+		}
+		if (c >= OPT_SET && c < OPT_SET + ATTR_COUNT) {
+			enum attr_id id = (enum attr_id)(c - OPT_SET);
+			const char *v = attrs[id].kind == KIND_BOOL ? "True" : optarg;
+			char *stdin_key = NULL;
+			if (id == ATTR_PRIVATEKEY && !strcmp(v, "-")) {
+				if (read_key("-", &stdin_key) < 0)
+					goto oom;
+				v = stdin_key;
+			}
+			int r = add_value(o, id, v);
+			if (stdin_key) {
+				key_wipe_str(stdin_key);
+				free(stdin_key);
+			}
+			if (r < 0)
+				goto oom;
+		} else if (c >= OPT_UNSET && c < OPT_UNSET + ATTR_COUNT) {
+			if (add_value(o, (enum attr_id)(c - OPT_UNSET), "") < 0)
+				goto oom;
+		} else if (c == OPT_KEYFILE) {
+			free(o->val[ATTR_PRIVATEKEY]);
+			o->val[ATTR_PRIVATEKEY] = NULL;
+			if (read_key(optarg, &o->val[ATTR_PRIVATEKEY]) < 0) {
+				err_msg("%s: --privatekey-file: %s: %s", o->cmd, optarg,
+					strerror(errno));
+				return 1;
+			}
+			o->set[ATTR_PRIVATEKEY] = true;
+		} else if (optopt > 0 && optopt < 0x80) {
+			err_msg("%s: option -%c is not known", o->cmd, optopt);
+			goto usage;
+		} else {
+			/* optopt holds our internal value for long options: name the word. */
+			err_msg("%s: option %s is not known or lacks its value", o->cmd,
+				argv[optind - 1]);
+			goto usage;
+		}
+	}
+	if (optind != argc - 1) {
+		err_msg(optind >= argc ? "%s: the peer NAME is missing"
+				       : "%s: one peer NAME only", o->cmd);
+		goto usage;
+	}
+	o->name = argv[optind];
+	if (attr_check(ATTR_NAME, o->name)) {
+		char q[QUOTED_LEN];
+		err_msg("%s: NAME: %s is not %s", o->cmd, quoted(o->name, q, sizeof(q)),
+			attr_check(ATTR_NAME, o->name));
+		return 2;
+	}
+	if (!*o->name) {
+		err_msg("%s: NAME: empty", o->cmd);
+		return 2;
+	}
+	if (!o->update && (!o->set[ATTR_ADDRESS] || !*o->val[ATTR_ADDRESS])) {
+		err_msg("%s: --address is required", o->cmd);
+		goto usage;
+	}
+	for (int i = 0; i < ATTR_COUNT; i++)
+		if (o->set[i] && (ret = check_value(o, (enum attr_id)i)) != 0)
+			return ret;
+	return 0;
+oom:
+	err_msg("out of memory");
+	return 1;
+usage:
+	fprintf(stderr, "Try '%s %s --help'.\n", prog_name, o->cmd);
+	return ret;
+}
+
+void peer_opts_free(struct peer_opts *o)
+{
+	for (int i = 0; i < ATTR_COUNT; i++) {
+		key_wipe_str(o->val[i]);
+		free(o->val[i]);
+		o->val[i] = NULL;
+	}
+}
+
+void peer_opts_usage(FILE *f, const char *cmd, bool update)
+{
+	fprintf(f, "usage: %s [-d DATABASE] %s NAME%s", prog_name, cmd,
+		update ? "" : " --address ADDRESS");
+	fprintf(f, " [OPTION]...\n\n%s\n\n", update
+		? "Change the given values of a peer of the database." : "Add a peer to the database.");
+	fprintf(f, "  %-30s %s\n", "NAME", "name that identifies the peer");
+	for (int i = 0; i < ATTR_COUNT; i++) {
+		char left[64];
+		if (!attrs[i].option)
+			continue;
+		snprintf(left, sizeof(left), "--%s%s%s", attrs[i].option,
+			 attrs[i].metavar ? " " : "", attrs[i].metavar ? attrs[i].metavar : "");
+		fprintf(f, "  %-30s %s", left, attrs[i].help);
+		if (attrs[i].def && !update)
+			fprintf(f, " (default %s)", attrs[i].def);
+		fputc('\n', f);
+		if (update && attrs[i].kind == KIND_BOOL) {
+			snprintf(left, sizeof(left), "--no-%s", attrs[i].option);
+			fprintf(f, "  %-30s do not %s\n", left, attrs[i].help);
+		}
+		if (i == ATTR_PRIVATEKEY)
+			fprintf(f, "  %-30s %s\n", "--privatekey-file FILE",
+				"read the private key from FILE (unlike --privatekey,\n"
+				"                                 not visible to other users in ps)");
+	}
+	fprintf(f, "  %-30s %s\n", "-h, --help", "show this help and exit");
+	if (update)
+		fprintf(f, "\nAn empty value (--endpoint '') clears the field.\n");
+	else
+		fprintf(f, "\nA new private key is generated when none is given.\n");
+}
+
+int peer_opts_apply(const struct peer_opts *o, struct peer *p)
+{
+	for (int i = 0; i < ATTR_COUNT; i++) {
+		if (!o->set[i])
+			continue;
+		if (!*o->val[i] && attrs[i].required) {
+			err_msg("%s: --%s: cannot be empty: every peer needs one", o->cmd,
+				attrs[i].option);
+			return 2;
+		}
+		if (peer_set(p, (enum attr_id)i, o->val[i]) < 0) {
+			err_msg("out of memory");
+			return 1;
+		}
+	}
+	return 0;
+}

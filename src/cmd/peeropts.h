@@ -1,0 +1,30 @@
+/* The options of addpeer and updatepeer, built from the attribute table. */
+#ifndef WGM_PEEROPTS_H
+#define WGM_PEEROPTS_H
+
+#include "store/attrs.h"
+#include "store/db.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct peer_opts {
+	const char *cmd;	/* "addpeer" or "updatepeer", for messages */
+	bool update;		/* updatepeer: --no-* options, empty values clear */
+	const char *name;	/* the positional NAME */
+	bool set[ATTR_COUNT];
+	char *val[ATTR_COUNT];	/* lists joined by ',' */
+	bool help;
+};
+
+/* Parses argv (argv[0] is the command). Returns 0, or 2 on a usage error or an
+ * invalid value (with a message). Free with peer_opts_free even on error. */
+int peer_opts_parse(struct peer_opts *o, int argc, char **argv);
+void peer_opts_free(struct peer_opts *o);
+void peer_opts_usage(FILE *f, const char *cmd, bool update);
+
+/* Copies the values given on the command line into p. Returns 0, 2 when a
+ * required value would become empty, 1 when out of memory (with a message). */
+int peer_opts_apply(const struct peer_opts *o, struct peer *p);
+
+#endif

@@ -1,0 +1,39 @@
+/* Checks a database for what would give broken or unsafe configurations. */
+#ifndef WGM_LINT_H
+#define WGM_LINT_H
+
+#include "store/db.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+enum lint_severity { LINT_WARNING, LINT_ERROR };
+
+struct lint_finding {
+	enum lint_severity severity;
+	const struct peer *peer;	/* NULL for the whole database */
+	const char *column;		/* NULL when about the whole peer */
+	const char *msg;
+};
+
+typedef void lint_report_fn(void *ctx, const struct lint_finding *f);
+
+struct lint_opts {
+	bool legacy;		/* AllowedIPs as 2.5.1 writes them: overlaps only warn */
+	long only;		/* index of the one peer whose file is written, or -1 */
+	bool pedantic;		/* also what only `check` warns about */
+	lint_report_fn *report;
+	void *ctx;
+};
+
+/* Runs every check and reports each finding. Returns the number of errors,
+ * or -1 when out of memory. */
+long lint_db(const struct db *db, const struct lint_opts *opts);
+
+/* One line: "error: FILE:LINE: peer NAME: column COLUMN: message". */
+void lint_fprint(FILE *out, const struct db *db, const struct lint_finding *f);
+/* The default report: lint_fprint on stderr after the program name; ctx is the db. */
+lint_report_fn lint_print;
+
+#endif

@@ -1,0 +1,215 @@
+#include "store/csv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char detect_sep(const char *p, const char *end)
+{
+	size_t commas = 0, semis = 0;
+	bool quoted = false;
+
+	for (; p < end && (quoted || (*p != '\n' && *p != '\r')); p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		else if (!quoted && *p == ',')
+			commas++;
+		else if (!quoted && *p == ';')
+			semis++;
+	}
+	return semis > commas ? ';' : ',';
+}
+
+/* Grows an array geometrically: *cap is in elements. 0 or -1. */
+static int grow(void *arrayp, size_t *cap, size_t need, size_t size)
+{
+	void **array = arrayp;
+	size_t ncap;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 16;
+	while (ncap < need)
+		ncap *= 2;
+	if (!(p = realloc(*array, ncap * size)))
+		return -1;
+	*array = p;
+	*cap = ncap;
+	return 0;
+}
+
+static int push_field(struct csv_row *row, size_t *cap, struct buf *field)
+{
+	char *copy = strdup(field->data ? field->data : "");
+
+	if (!copy || grow(&row->fields, cap, row->count + 1, sizeof(*row->fields)) < 0) {
+		free(copy);
+		return -1;
+	}
+	row->fields[row->count++] = copy;
+	buf_reset(field);
+	return 0;
+}
+
+static int push_row(struct csv_doc *doc, size_t *cap, struct csv_row *row, size_t *row_cap)
+{
+	/* A line with one empty field is a blank line: skip it. */
+	if (row->count == 1 && row->fields[0][0] == '\0') {
+		free(row->fields[0]);
+		free(row->fields);
+	} else {
+		if (grow(&doc->rows, cap, doc->count + 1, sizeof(*doc->rows)) < 0)
+			return -1;
+		doc->rows[doc->count++] = *row;
+	}
+	memset(row, 0, sizeof(*row));
+	*row_cap = 0;
+	return 0;
+}
+
+static int fail(struct csv_error *err, size_t line, size_t field, const char *msg)
+{
+	err->line = line;
+	err->field = field;
+	snprintf(err->msg, sizeof(err->msg), "%s", msg);
+	return -1;
+}
+
+int csv_parse(const char *text, size_t len, struct csv_doc *doc, struct csv_error *err)
+{
+	const char *p = text, *end = text + len;
+	struct csv_row row = { NULL, 0, 1 };
+	struct buf field = BUF_INIT;
+	size_t line = 1, rows_cap = 0, fields_cap = 0;
+	bool first_eol = true;
+	int ret = -1;
+
+	memset(doc, 0, sizeof(*doc));
+	memset(err, 0, sizeof(*err));
+	doc->crlf = true;
+	if (len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3)) {
+		doc->bom = true;
+		p += 3;
+	}
+	doc->sep = detect_sep(p, end);
+	if (memchr(p, '\0', (size_t)(end - p))) {
+		const char *nul = memchr(p, '\0', (size_t)(end - p));
+		size_t l = 1;
+		for (const char *q = p; q < nul; q++)
+			l += *q == '\n';
+		fail(err, l, 0, "NUL byte: this is not a text file");
+		goto out;
+	}
+	while (p < end) {
+		bool was_quoted = false;
+
+		if (*p == '"') {
+			size_t start_line = line;
+			was_quoted = true;
+			p++;
+			for (;;) {
+				if (p >= end) {
+					fail(err, start_line, row.count + 1,
+					     "quoted field is not closed");
+					goto out;
+				}
+				if (*p == '"') {
+					if (p + 1 < end && p[1] == '"') {
+						if (buf_putc(&field, '"') < 0)
+							goto oom;
+						p += 2;
+						continue;
+					}
+					p++;
+					break;
+				}
+				if (*p == '\n')
+					line++;
+				if (buf_putc(&field, *p++) < 0)
+					goto oom;
+			}
+		}
+		/* Unquoted text, or text after a closing quote (which spreadsheets
+		 * never write, and which we refuse rather than guess at). */
+		while (p < end && *p != doc->sep && *p != '\n' && *p != '\r') {
+			if (was_quoted) {
+				fail(err, line, row.count + 1, "text after a closing quote");
+				goto out;
+			}
+			if (*p == '"') {
+				fail(err, line, row.count + 1, "quote inside an unquoted field");
+				goto out;
+			}
+			if (buf_putc(&field, *p++) < 0)
+				goto oom;
+		}
+		if (push_field(&row, &fields_cap, &field) < 0)
+			goto oom;
+		if (p < end && *p == doc->sep) {
+			p++;
+			if (p == end && push_field(&row, &fields_cap, &field) < 0)
+				goto oom;
+			continue;
+		}
+		/* End of line or of text. */
+		if (p < end && *p == '\r') {
+			p++;
+			if (p < end && *p == '\n')
+				p++;
+			else if (first_eol)
+				doc->crlf = false;
+		} else if (p < end && *p == '\n') {
+			if (first_eol)
+				doc->crlf = false;
+			p++;
+		}
+		first_eol = false;
+		if (push_row(doc, &rows_cap, &row, &fields_cap) < 0)
+			goto oom;
+		line++;
+		row.line = line;
+	}
+	if (row.count && push_row(doc, &rows_cap, &row, &fields_cap) < 0)
+		goto oom;
+	ret = 0;
+	goto out;
+oom:
+	fail(err, line, 0, "out of memory");
+out:
+	for (size_t i = 0; i < row.count; i++)
+		free(row.fields[i]);
+	free(row.fields);
+	buf_free(&field);
+	return ret;
+}
+
+void csv_doc_free(struct csv_doc *doc)
+{
+	if (!doc)
+		return;
+	for (size_t r = 0; r < doc->count; r++) {
+		for (size_t f = 0; f < doc->rows[r].count; f++)
+			free(doc->rows[r].fields[f]);
+		free(doc->rows[r].fields);
+	}
+	free(doc->rows);
+	memset(doc, 0, sizeof(*doc));
+}
+
+int csv_write_row(struct buf *out, const char *const *fields, size_t count, char sep, bool crlf)
+{
+	for (size_t i = 0; i < count; i++) {
+		const char *f = fields[i] ? fields[i] : "";
+		if (i && buf_putc(out, sep) < 0)
+			return -1;
+		if (buf_putc(out, '"') < 0)
+			return -1;
+		for (const char *q; (q = strchr(f, '"')); f = q + 1)
+			if (buf_append(out, f, (size_t)(q - f) + 1) < 0 || buf_putc(out, '"') < 0)
+				return -1;
+		if (buf_puts(out, f) < 0 || buf_putc(out, '"') < 0)
+			return -1;
+	}
+	return crlf ? buf_puts(out, "\r\n") : buf_putc(out, '\n');
+}
