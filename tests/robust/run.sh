@@ -220,14 +220,16 @@ part_baddb() {
 }
 
 # ---------------------------------------------------------------------------
-# Part 2: command lines, from bad/cmdline.txt: "WANT :: ARGS" lines, where WANT is
+# Part 2: command lines, from bad/cmdline*.txt: "WANT :: ARGS" lines, where WANT is
 # a regex stderr must match and ARGS shell words; "[db: FILE]" lines choose the
 # database the following cases start from (FILE relative to tests/robust/, or
 # "none").
 
 CMD_LINE=() CMD_DB=() CMD_WANT=() CMD_ARGS=()
 load_cmdlines() {
-	local line db=none n=0
+	local line db n file
+	for file in "$HERE"/bad/cmdline*.txt; do
+	db=none n=0
 	while IFS= read -r line; do
 		n=$((n + 1))
 		case $line in
@@ -239,8 +241,9 @@ load_cmdlines() {
 			continue
 			;;
 		esac
-		CMD_LINE+=("$n") CMD_DB+=("$db") CMD_WANT+=("${line%% :: *}") CMD_ARGS+=("${line#* :: }")
-	done <"$HERE/bad/cmdline.txt"
+		CMD_LINE+=("${file##*/}:$n") CMD_DB+=("$db") CMD_WANT+=("${line%% :: *}") CMD_ARGS+=("${line#* :: }")
+	done <"$file"
+	done
 }
 
 cmdline_worker() {
