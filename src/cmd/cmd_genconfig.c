@@ -119,14 +119,20 @@ static int write_files(const struct genconfig_opts *o, const struct db *db, long
 		       const struct psk_store *psk)
 {
 	struct confwriter_opts co = { o->output, o->ifname, only, o->sync };
+	struct mesh_opts mo = { .legacy = o->legacy, .psk = psk };
+	struct format_opts fo = { .ifname = o->ifname };
 	struct mesh mesh;
-	long written;
+	void *state = NULL;
+	long written = -1;
 
-	if (mesh_prepare(&mesh, db, o->legacy) < 0)
+	if (mesh_build(&mesh, db, &mo) < 0)
 		return 1;
-	mesh_use_psk(&mesh, psk);
-	written = confwriter_run(&mesh, &co);
-	mesh_free(&mesh);
+	if (format_wgquick.prepare(&mesh, &fo, &state) < 0)
+		err_msg("out of memory");
+	else
+		written = confwriter_run(&mesh, state, &co);
+	format_wgquick.release(state);
+	mesh_release(&mesh);
 	return written < 0 ? 1 : 0;
 }
 

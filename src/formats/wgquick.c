@@ -1,215 +1,229 @@
 #include "formats/wgquick.h"
 
-#include "lib/endpoint.h"
-#include "lib/ipnet.h"
+#include "lib/parallel.h"
 #include "lib/util.h"
 
-#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Below this many peers a second thread costs more than it saves. */
-#define THREAD_MIN_PEERS 64
+/* Below this many nodes a second thread costs more than it saves. */
+#define THREAD_MIN_NODES 64
 
-/* Appends the items of a comma-separated value joined by ", ". */
-static int put_list(struct buf *out, const char *list)
+/* Each node's [Peer] section as the others see it, rendered once: at 1000 nodes
+ * every section is written 999 times. head is where a PresharedKey line goes. */
+struct wgq_state {
+	struct buf *block;
+	size_t *head;
+	size_t count;
+	int failed;
+};
+
+static int put_nets(struct buf *out, const struct ipnet *v, size_t n)
 {
-	const char *cursor = list, *p;
-	size_t len;
-
-	for (bool first = true; list_next(&cursor, &p, &len); first = false)
-		if ((!first && buf_puts(out, ", ") < 0) || buf_append(out, p, len) < 0)
+	for (size_t i = 0; i < n; i++) {
+		char text[IPNET_STRLEN];
+		ipnet_format(&v[i], text);
+		if ((i && buf_puts(out, ", ") < 0) || buf_puts(out, text) < 0)
 			return -1;
+	}
 	return 0;
 }
 
-static int put_nets(struct buf *out, const char *list, bool host, bool *first)
+/* "[Peer]", the name and the public key; then, after *head, the endpoint and
+ * the networks routed to the node. */
+static int render_block(const struct mesh_node *r, const struct ipnet *routes, size_t n_routes,
+			struct buf *out, size_t *head)
 {
-	struct ipnet *nets;
-	size_t n, bad;
-	int ret = 0;
-
-	if (!*list)
-		return 0;
-	if (ipnet_parse_list(list, &nets, &n, &bad) < 0)
+	if (buf_printf(out, "\n[Peer]\n# Name: %s\nPublicKey = %s\n", r->name, r->public_key) < 0)
 		return -1;
-	for (size_t i = 0; i < n && ret == 0; i++) {
-		char text[IPNET_STRLEN];
-		if (host)
-			ipnet_host(&nets[i]);
-		else
-			ipnet_mask(&nets[i]);
-		ipnet_format(&nets[i], text);
-		if (!*first)
-			ret = buf_puts(out, ", ");
-		if (ret == 0)
-			ret = buf_puts(out, text);
-		*first = false;
-	}
-	free(nets);
-	return ret;
-}
-
-int wgquick_allowed_ips(const struct peer *p, bool legacy, struct buf *out)
-{
-	const char *addr = peer_get(p, ATTR_ADDRESS), *nets = peer_get(p, ATTR_ALLOWEDIPS);
-	bool first = true;
-
-	if (legacy) {
-		if (put_list(out, addr) < 0)
-			return -1;
-		return *nets ? (buf_puts(out, ", ") < 0 ? -1 : put_list(out, nets)) : 0;
-	}
-	/* A peer owns its addresses, not the subnet they sit in: a host route each,
-	 * so that peers sharing one subnet do not steal each other's traffic. */
-	if (put_nets(out, addr, true, &first) < 0)
-		return -1;
-	return put_nets(out, nets, false, &first);
-}
-
-static int render_block(const struct mesh *m, size_t i, struct buf *out)
-{
-	const struct peer *p = &m->db->peers[i];
-	const char *ep_text = peer_get(p, ATTR_ENDPOINT);
-
-	if (buf_printf(out, "\n[Peer]\n# Name: %s\nPublicKey = %s\n", peer_get(p, ATTR_NAME),
-		       m->pub[i]) < 0)
-		return -1;
-	m->head[i] = out->len;
-	if (*ep_text) {
-		struct endpoint ep;
+	*head = out->len;
+	if (r->has_endpoint) {
 		char text[300];
-		unsigned port = (unsigned)atoi(peer_get(p, ATTR_LISTENPORT));
-		if (endpoint_parse(&ep, ep_text) < 0)
-			return -1;
-		endpoint_format(&ep, port, text, sizeof(text));
+		endpoint_format(&r->endpoint, 0, text, sizeof(text));
 		if (buf_printf(out, "Endpoint = %s\n", text) < 0)
 			return -1;
 	}
-	if (buf_puts(out, "AllowedIPs = ") < 0 || wgquick_allowed_ips(p, m->legacy, out) < 0 ||
+	/* 2.5.1's AllowedIPs are the values as written; relayed routes are ours. */
+	if (buf_puts(out, "AllowedIPs = ") < 0 ||
+	    (r->routes_text && routes == r->routes ? buf_puts(out, r->routes_text)
+						    : put_nets(out, routes, n_routes)) < 0 ||
 	    buf_putc(out, '\n') < 0)
 		return -1;
 	return 0;
 }
 
-struct prep_job {
+struct prep {
 	const struct mesh *m;
-	size_t from, to;
-	int ret;
+	struct wgq_state *s;
 };
 
-static void *prep_range(void *arg)
+static void prep_range(void *ctx, size_t from, size_t to)
 {
-	struct prep_job *job = arg;
-	const struct db *db = job->m->db;
+	struct prep *p = ctx;
 
-	job->ret = 0;
-	for (size_t i = job->from; i < job->to && job->ret == 0; i++) {
-		if (key_public_b64(job->m->pub[i], peer_get(&db->peers[i], ATTR_PRIVATEKEY)) < 0 ||
-		    render_block(job->m, i, &job->m->block[i]) < 0)
-			job->ret = -1;
+	for (size_t i = from; i < to; i++) {
+		const struct mesh_node *r = &p->m->nodes[i];
+		if (render_block(r, r->routes, r->n_routes, &p->s->block[i], &p->s->head[i]) < 0)
+			__atomic_store_n(&p->s->failed, 1, __ATOMIC_RELAXED);
 	}
-	return NULL;
 }
 
-int mesh_prepare(struct mesh *m, const struct db *db, bool legacy)
+static void wgq_release(void *state)
 {
-	struct prep_job jobs[2];
-	pthread_t thread;
-	bool threaded = db->count >= THREAD_MIN_PEERS;
+	struct wgq_state *s = state;
 
-	memset(m, 0, sizeof(*m));
-	m->db = db;
-	m->legacy = legacy;
-	m->pub = calloc(db->count ? db->count : 1, sizeof(*m->pub));
-	m->block = calloc(db->count ? db->count : 1, sizeof(*m->block));
-	m->head = calloc(db->count ? db->count : 1, sizeof(*m->head));
-	if (!m->pub || !m->block || !m->head)
+	if (!s)
+		return;
+	for (size_t i = 0; s->block && i < s->count; i++)
+		buf_free(&s->block[i]);
+	free(s->head);
+	free(s->block);
+	free(s);
+}
+
+static int wgq_prepare(const struct mesh *m, const struct format_opts *o, void **state)
+{
+	struct wgq_state *s = calloc(1, sizeof(*s));
+	struct prep p = { m, s };
+	size_t n = m->count ? m->count : 1;
+
+	(void)o;
+	*state = s;
+	if (!s || !(s->block = calloc(n, sizeof(*s->block))) ||
+	    !(s->head = calloc(n, sizeof(*s->head))))
 		goto oom;
-	/* Key derivation dominates: split it between two threads. */
-	jobs[0] = (struct prep_job){ m, 0, threaded ? db->count / 2 : db->count, 0 };
-	jobs[1] = (struct prep_job){ m, jobs[0].to, db->count, 0 };
-	if (threaded && pthread_create(&thread, NULL, prep_range, &jobs[1]) != 0)
-		threaded = false, jobs[0].to = db->count;
-	prep_range(&jobs[0]);
-	if (threaded)
-		pthread_join(thread, NULL);
-	else
-		jobs[1].ret = 0;
-	if (jobs[0].ret == 0 && jobs[1].ret == 0)
+	s->count = m->count;
+	parallel_for(m->count, THREAD_MIN_NODES, prep_range, &p);
+	if (!s->failed)
 		return 0;
 oom:
-	err_msg("cannot prepare the configurations (out of memory or a bad key)");
-	mesh_free(m);
+	wgq_release(s);
+	*state = NULL;
 	return -1;
 }
 
-void mesh_free(struct mesh *m)
+/* "KEY = a, b, c": the items as written, as 2.5.1 writes them. */
+static int put_list(struct buf *out, const char *key, const char *list)
 {
-	if (!m || !m->db)
-		return;
-	if (m->block)
-		for (size_t i = 0; i < m->db->count; i++)
-			buf_free(&m->block[i]);
-	free(m->block);
-	free(m->head);
-	free(m->pub);
-	memset(m, 0, sizeof(*m));
+	const char *cursor = list, *p;
+	size_t len;
+
+	if (buf_printf(out, "%s = ", key) < 0)
+		return -1;
+	for (bool first = true; list_next(&cursor, &p, &len); first = false)
+		if ((!first && buf_puts(out, ", ") < 0) || buf_append(out, p, len) < 0)
+			return -1;
+	return buf_putc(out, '\n');
 }
 
-static int render_interface(const struct peer *p, struct buf *out)
+static int put_dns(struct buf *out, const struct mesh_node *n)
 {
-	if (buf_printf(out, "[Interface]\n# Name: %s\n", peer_get(p, ATTR_NAME)) < 0)
+	if (!n->n_dns)
+		return 0;
+	if (buf_puts(out, "DNS = ") < 0)
 		return -1;
-	for (int pass = 0; pass < 2; pass++) {
-		enum attr_place place = pass == 0 ? PLACE_INTERFACE_HEAD : PLACE_INTERFACE;
-		for (int i = 0; i < ATTR_COUNT; i++) {
-			const char *v = p->val[i];
-			if (attrs[i].place != place || !*v)
-				continue;
-			if (buf_printf(out, "%s = ", attrs[i].column) < 0)
-				return -1;
-			if (attrs[i].kind == KIND_BOOL)
-				v = attr_bool_value(v) ? "true" : "false";
-			if ((attrs[i].kind == KIND_LIST ? put_list(out, v) : buf_puts(out, v)) < 0 ||
-			    buf_putc(out, '\n') < 0)
-				return -1;
-		}
+	for (size_t i = 0; i < n->n_dns; i++)
+		if ((i && buf_puts(out, ", ") < 0) || buf_puts(out, n->dns[i].text) < 0)
+			return -1;
+	return buf_putc(out, '\n');
+}
+
+/* The [Interface] keys in the order 2.5.1 writes them (its column order). */
+static int render_interface(const struct mesh_node *n, struct buf *out)
+{
+	static const char *const hook_key[HOOK_COUNT] = { "PreUp", "PostUp", "PreDown",
+							  "PostDown" };
+
+	if (buf_printf(out, "[Interface]\n# Name: %s\n", n->name) < 0 ||
+	    put_list(out, "Address", n->address_text) < 0 ||
+	    buf_printf(out, "PrivateKey = %s\n", n->private_key) < 0)
+		return -1;
+	if (n->listen_port && buf_printf(out, "ListenPort = %u\n", n->listen_port) < 0)
+		return -1;
+	if (*n->fwmark_text && buf_printf(out, "FwMark = %s\n", n->fwmark_text) < 0)
+		return -1;
+	if (put_dns(out, n) < 0)
+		return -1;
+	if (n->mtu && buf_printf(out, "MTU = %u\n", n->mtu) < 0)
+		return -1;
+	if (*n->table_text && buf_printf(out, "Table = %s\n", n->table_text) < 0)
+		return -1;
+	for (int h = 0; h < HOOK_COUNT; h++)
+		if (*n->hooks[h] && buf_printf(out, "%s = %s\n", hook_key[h], n->hooks[h]) < 0)
+			return -1;
+	if (n->save_config >= 0 &&
+	    buf_printf(out, "SaveConfig = %s\n", n->save_config ? "true" : "false") < 0)
+		return -1;
+	return 0;
+}
+
+static int render_link(const struct wgq_state *s, size_t r, const struct mesh_link *l,
+		       struct buf *out)
+{
+	struct buf fresh = BUF_INIT;
+	const struct buf *b;
+	size_t head;
+	int ret = -1;
+
+	/* Routes of this link alone (a relay's) are not in the shared block. */
+	if (s && l->routes == l->remote->routes) {
+		b = &s->block[r];
+		head = s->head[r];
+	} else {
+		if (render_block(l->remote, l->routes, l->n_routes, &fresh, &head) < 0)
+			goto out;
+		b = &fresh;
+	}
+	if (buf_append(out, b->data, head) < 0 ||
+	    (l->preshared_key && buf_printf(out, "PresharedKey = %s\n", l->preshared_key) < 0) ||
+	    buf_append(out, b->data + head, b->len - head) < 0 ||
+	    (l->keepalive >= 0 && buf_printf(out, "PersistentKeepalive = %d\n", l->keepalive) < 0))
+		goto out;
+	ret = 0;
+out:
+	buf_free(&fresh);
+	return ret;
+}
+
+int wgquick_render(const struct mesh *m, const void *state, size_t self, struct buf *out,
+		   size_t *secret_end)
+{
+	bool psk = false;
+
+	if (render_interface(&m->nodes[self], out) < 0)
+		return -1;
+	if (secret_end)
+		*secret_end = out->len;
+	for (size_t r = 0; r < m->count; r++) {
+		struct mesh_link l;
+		if (!mesh_link(m, self, r, &l))
+			continue;
+		if (render_link(state, r, &l, out) < 0)
+			return -1;
+		psk |= l.preshared_key != NULL;
+	}
+	if (secret_end && psk)
+		*secret_end = out->len;
+	return 0;
+}
+
+static int wgq_render(const struct mesh *m, const void *state, const struct format_opts *o,
+		      size_t self, struct out_files *out, char *err, size_t errlen)
+{
+	struct out_file *f = format_node_file(out, o, &m->nodes[self], "conf");
+
+	if (!f || wgquick_render(m, state, self, &f->data, &f->secret_end) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
 	}
 	return 0;
 }
 
-int wgquick_render(const struct mesh *m, size_t self, struct buf *out, size_t *secret_end)
-{
-	const struct peer *me = &m->db->peers[self];
-	struct buf local = BUF_INIT;
-	int ret = -1;
-
-	if (render_interface(me, out) < 0)
-		goto out;
-	if (secret_end)
-		*secret_end = out->len;
-	/* What this peer adds to each of its [Peer] sections. */
-	for (int i = 0; i < ATTR_COUNT; i++)
-		if (attrs[i].place == PLACE_LOCAL && *me->val[i] &&
-		    buf_printf(&local, "%s = %s\n", attrs[i].column, me->val[i]) < 0)
-			goto out;
-	for (size_t i = 0; i < m->db->count; i++) {
-		if (i == self)
-			continue;
-		const struct buf *b = &m->block[i];
-		const char *psk = m->psk ? psk_get(m->psk, peer_get(me, ATTR_NAME),
-						   peer_get(&m->db->peers[i], ATTR_NAME)) : NULL;
-		if (buf_append(out, b->data, m->head[i]) < 0 ||
-		    (psk && buf_printf(out, "PresharedKey = %s\n", psk) < 0) ||
-		    buf_append(out, b->data + m->head[i], b->len - m->head[i]) < 0 ||
-		    buf_append(out, local.data, local.len) < 0)
-			goto out;
-	}
-	if (secret_end && m->psk)
-		*secret_end = out->len;
-	ret = 0;
-out:
-	buf_free(&local);
-	return ret;
-}
+const struct format format_wgquick = {
+	.name = "wg-quick",
+	.help = "NAME.conf for wg-quick(8) and the WireGuard apps (the default)",
+	.prepare = wgq_prepare,
+	.render = wgq_render,
+	.release = wgq_release,
+};

@@ -14,6 +14,7 @@
 
 struct job {
 	const struct mesh *m;
+	const void *state;
 	const struct confwriter_opts *o;
 	size_t from, to;
 	struct atomic_batch batch;
@@ -57,13 +58,13 @@ static void *write_range(void *arg)
 	size_t secret_end = 0;
 
 	for (size_t i = j->from; i < j->to && !j->error[0]; i++) {
-		const char *name = peer_get(&j->m->db->peers[i], ATTR_NAME);
+		const char *name = j->m->nodes[i].name;
 		char *path = file_path(j->o, name);
 		/* Wipe what held keys, not the megabytes of public [Peer] sections. */
 		if (text.data)
 			key_wipe(text.data, secret_end);
 		text.len = 0;
-		if (!path || wgquick_render(j->m, i, &text, &secret_end) < 0)
+		if (!path || wgquick_render(j->m, j->state, i, &text, &secret_end) < 0)
 			snprintf(j->error, sizeof(j->error), "out of memory");
 		else if ((j->o->ifname && make_parent(path) < 0) ||
 			 atomic_batch_add(&j->batch, path, text.data, text.len) < 0)
@@ -97,9 +98,9 @@ static void run_both(void *(*fn)(void *), struct job jobs[2], bool threaded)
 		fn(&jobs[1]);
 }
 
-long confwriter_run(const struct mesh *m, const struct confwriter_opts *o)
+long confwriter_run(const struct mesh *m, const void *state, const struct confwriter_opts *o)
 {
-	size_t from = 0, to = m->db->count;
+	size_t from = 0, to = m->count;
 	struct job jobs[2];
 	bool threaded;
 	long ret = -1;
@@ -110,7 +111,7 @@ long confwriter_run(const struct mesh *m, const struct confwriter_opts *o)
 	}
 	threaded = to - from >= THREAD_MIN_FILES;
 	for (int k = 0; k < 2; k++) {
-		jobs[k] = (struct job){ .m = m, .o = o, .batch = ATOMIC_BATCH_INIT };
+		jobs[k] = (struct job){ .m = m, .state = state, .o = o, .batch = ATOMIC_BATCH_INIT };
 		jobs[k].batch.durable = o->durable;
 	}
 	jobs[0].from = from;

@@ -3,6 +3,7 @@
 #define WGM_CONFWRITER_H
 
 #include "formats/wgquick.h"
+#include "mesh/model.h"
 
 #include <stdbool.h>
 
@@ -17,6 +18,6 @@ struct confwriter_opts {
  * only when every one is written are they renamed into place, so an error
  * changes no file. Files whose content is already right are left untouched.
  * Returns the number of files replaced, or -1 (with a message). */
-long confwriter_run(const struct mesh *m, const struct confwriter_opts *o);
+long confwriter_run(const struct mesh *m, const void *state, const struct confwriter_opts *o);
 
 #endif

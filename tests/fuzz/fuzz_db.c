@@ -14,6 +14,7 @@
 #include "store/db.h"
 #include "mesh/lint.h"
 #include "formats/wgquick.h"
+#include "mesh/model.h"
 
 /* Above this many peers the (quadratic) rendering is skipped to keep runs fast. */
 #define RENDER_MAX_PEERS 24
@@ -139,18 +140,24 @@ static void check_rendered(const struct db *db, const struct buf *text)
 
 static void render(const struct db *db, bool legacy)
 {
+	struct mesh_opts o = { .legacy = legacy };
+	struct format_opts fo = { 0 };
 	struct mesh mesh;
 	struct buf text = BUF_INIT;
+	void *state = NULL;
 
-	/* lint passed: every peer has a valid key, so preparing cannot fail. */
-	FUZZ_ASSERT(mesh_prepare(&mesh, db, legacy) == 0);
+	FUZZ_ASSERT(mesh_build(&mesh, db, &o) == 0);
+	FUZZ_ASSERT(format_wgquick.prepare(&mesh, &fo, &state) == 0);
 	for (size_t i = 0; i < db->count; i++) {
+		/* lint passed: every peer has a valid key. */
+		FUZZ_ASSERT(mesh.nodes[i].has_key);
 		buf_reset(&text);
-		FUZZ_ASSERT(wgquick_render(&mesh, i, &text, NULL) == 0);
+		FUZZ_ASSERT(wgquick_render(&mesh, state, i, &text, NULL) == 0);
 		check_rendered(db, &text);
 	}
 	buf_free(&text);
-	mesh_free(&mesh);
+	format_wgquick.release(state);
+	mesh_release(&mesh);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
