@@ -13,8 +13,8 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wconversion -Wformat=2 -Wstrict-prototyp
 	-Wmissing-prototypes -Wvla
 CFLAGS ?= -O2 -g
 CPPFLAGS += -Isrc -D_GNU_SOURCE -DWGM_VERSION='"$(VERSION)"'
-ALL_CFLAGS = -std=c17 $(WARN) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags libsodium) -MMD -MP
-LIBS = $(shell $(PKG_CONFIG) --libs libsodium) -lpthread
+ALL_CFLAGS = -std=c17 $(WARN) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags libsodium libqrencode) -MMD -MP
+LIBS = $(shell $(PKG_CONFIG) --libs libsodium libqrencode) -lpthread
 
 # Every module, in the folders of its layer (see HACKING.md); main.c alone holds main().
 MODULES := $(filter-out src/main.c,$(wildcard src/*.c src/*/*.c))
@@ -30,7 +30,7 @@ CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
 
-.PHONY: all check unit cli robust e2e demo bench fuzz install uninstall clean deps
+.PHONY: all check unit cli robust formats e2e demo bench fuzz install uninstall clean deps
 
 all: deps $(BIN)
 
@@ -78,6 +78,10 @@ FUZZ_SECONDS ?= 60
 fuzz: deps
 	@./scripts/install-deps --fuzz
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh
+
+formats: deps $(SAN_BIN)
+	@./scripts/install-deps --formats
+	@BUILD=$(BUILD) SUITES=formats ./scripts/run-tests
 
 robust: deps $(SAN_BIN)
 	@BUILD=$(BUILD) SUITES=robust ./scripts/run-tests

@@ -5,7 +5,9 @@
 #include "mesh/lint.h"
 #include "store/psk.h"
 #include "lib/util.h"
+#include "formats/format.h"
 #include "formats/wgquick.h"
+#include "mesh/model.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -22,12 +24,16 @@ struct genconfig_opts {
 	bool legacy;
 	int psk;		/* 1: --psk, 0: --no-psk, -1: as the store says */
 	bool sync;		/* --sync: flush the files before renaming them */
+	const struct format *formats[16];	/* --format, NULL-terminated */
+	bool strict;		/* --strict: a value a format cannot carry is an error */
+	bool secrets;		/* --secrets: keys in the json format */
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: %s [-d DATABASE] genconfig [NAME] [-o DIR] [--interface IFNAME]\n"
-		   "                   [--legacy-allowedips] [--psk | --no-psk] [--sync]\n\n"
+		   "                   [--legacy-allowedips] [--psk | --no-psk] [--sync]\n"
+		   "                   [--format F[,F...]] [--strict] [--secrets]\n\n"
 		   "Write the wg-quick configuration of every peer, or of NAME only, as\n"
 		   "DIR/NAME.conf (mode 0600).\n\n"
 		   "  NAME                     only this peer's file\n"
@@ -43,7 +49,14 @@ static void usage(FILE *f)
 		   "  --no-psk                 leave the preshared keys out of the files\n"
 		   "  --sync                   flush the files to disk before they replace the\n"
 		   "                           old ones (slower; the database is always flushed)\n"
-		   "  -h, --help               show this help and exit\n", prog_name);
+		   "  --format F[,F...]        the formats to write (default: wg-quick):\n",
+		prog_name);
+	for (size_t i = 0; formats[i]; i++)
+		fprintf(f, "                             %-9s %s\n", formats[i]->name, formats[i]->help);
+	fprintf(f, "  --strict                 a value a format cannot carry is an error, not a\n"
+		   "                           warning\n"
+		   "  --secrets                json: also the private and preshared keys\n"
+		   "  -h, --help               show this help and exit\n");
 }
 
 static int parse(struct genconfig_opts *o, int argc, char **argv)
@@ -55,6 +68,9 @@ static int parse(struct genconfig_opts *o, int argc, char **argv)
 		{ "psk", no_argument, NULL, 'p' },
 		{ "no-psk", no_argument, NULL, 'n' },
 		{ "sync", no_argument, NULL, 's' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "strict", no_argument, NULL, 'S' },
+		{ "secrets", no_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -83,6 +99,17 @@ static int parse(struct genconfig_opts *o, int argc, char **argv)
 			break;
 		case 's':
 			o->sync = true;
+			break;
+		case 'f':
+			if (format_parse_list(optarg, o->formats,
+					      sizeof(o->formats) / sizeof(o->formats[0])) < 0)
+				goto usage;
+			break;
+		case 'S':
+			o->strict = true;
+			break;
+		case 'K':
+			o->secrets = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -118,22 +145,38 @@ usage:
 static int write_files(const struct genconfig_opts *o, const struct db *db, long only,
 		       const struct psk_store *psk)
 {
-	struct confwriter_opts co = { o->output, o->ifname, only, o->sync };
+	const struct format *const *fmts = o->formats;
+	void *states[16] = { NULL };
+	struct format_opts fo = { .ifname = o->ifname, .secrets = o->secrets };
+	struct confwriter_opts co = { o->output, fmts, states, &fo, only, o->sync };
 	struct mesh_opts mo = { .legacy = o->legacy, .psk = psk };
-	struct format_opts fo = { .ifname = o->ifname };
+	size_t from = only < 0 ? 0 : (size_t)only, to = only < 0 ? db->count : from + 1;
+	size_t unsupported = 0;
 	struct mesh mesh;
-	void *state = NULL;
-	long written = -1;
+	int ret = 1;
 
 	if (mesh_build(&mesh, db, &mo) < 0)
 		return 1;
-	if (format_wgquick.prepare(&mesh, &fo, &state) < 0)
-		err_msg("out of memory");
-	else
-		written = confwriter_run(&mesh, state, &co);
-	format_wgquick.release(state);
+	for (size_t i = 0; fmts[i]; i++)
+		unsupported += format_report_unsupported(fmts[i], &mesh, from, to, o->strict);
+	if (unsupported && o->strict) {
+		err_msg("genconfig: %zu value%s the formats cannot carry (--strict): no file written",
+			unsupported, unsupported > 1 ? "s" : "");
+		goto out;
+	}
+	for (size_t i = 0; fmts[i]; i++)
+		if (fmts[i]->prepare && fmts[i]->prepare(&mesh, &fo, &states[i]) < 0) {
+			err_msg("genconfig: %s: out of memory", fmts[i]->name);
+			goto out;
+		}
+	if (confwriter_run(&mesh, &co) >= 0)
+		ret = 0;
+out:
+	for (size_t i = 0; fmts[i]; i++)
+		if (fmts[i]->release)
+			fmts[i]->release(states[i]);
 	mesh_release(&mesh);
-	return written < 0 ? 1 : 0;
+	return ret;
 }
 
 /* A file left from a deleted or renamed peer would still be deployed by a
@@ -166,7 +209,7 @@ out:
 
 int cmd_genconfig(const struct cmd_env *env, int argc, char **argv)
 {
-	struct genconfig_opts o = { .output = "output", .psk = -1 };
+	struct genconfig_opts o = { .output = "output", .psk = -1, .formats = { &format_wgquick } };
 	struct db db = { 0 };
 	struct psk_store store = { 0 };
 	bool use_psk;

@@ -39,6 +39,16 @@ extern const struct format *const formats[];
 /* The format of this name, or NULL. */
 const struct format *format_by_name(const char *name);
 
+/* Says, for every value of the nodes [from, to) that f cannot carry, one line
+ * naming the database line, the peer, the column and the format: a warning, or
+ * an error when strict. Returns how many there were. */
+size_t format_report_unsupported(const struct format *f, const struct mesh *m, size_t from,
+				 size_t to, bool strict);
+
+/* Parses a --format list ("wg-quick,nm"): fills out (cap entries, then a NULL)
+ * with each named format once. 0, or -1 with a message naming the bad name. */
+int format_parse_list(const char *list, const struct format **out, size_t cap);
+
 /* The file name a per-node file gets: "NAME.EXT", or "NAME/IFNAME.EXT" with
  * --interface. Appends it to out as a new file; NULL when out of memory. */
 struct out_file *format_node_file(struct out_files *out, const struct format_opts *o,

@@ -14,28 +14,14 @@
 
 struct job {
 	const struct mesh *m;
-	const void *state;
 	const struct confwriter_opts *o;
 	size_t from, to;
+	bool whole;		/* this job also renders the whole-mesh formats */
 	struct atomic_batch batch;
 	char error[512];	/* empty when all went well */
 };
 
-static char *file_path(const struct confwriter_opts *o, const char *peer)
-{
-	size_t len = strlen(o->output) + strlen(peer) + (o->ifname ? strlen(o->ifname) : 0) + 8;
-	char *path = malloc(len);
-
-	if (!path)
-		return NULL;
-	if (o->ifname)
-		snprintf(path, len, "%s/%s/%s.conf", o->output, peer, o->ifname);
-	else
-		snprintf(path, len, "%s/%s.conf", o->output, peer);
-	return path;
-}
-
-/* With --interface, each peer's file has a folder of its own. */
+/* Each file's folder (NAME/ with --interface) is created first. */
 static int make_parent(const char *path)
 {
 	char *dir = strdup(path), *slash;
@@ -51,27 +37,48 @@ static int make_parent(const char *path)
 	return ret;
 }
 
+static int add_files(struct job *j, const struct out_files *files)
+{
+	for (size_t k = 0; k < files->count; k++) {
+		const struct out_file *f = &files->v[k];
+		char *path;
+		if (asprintf(&path, "%s/%s", j->o->output, f->path) < 0) {
+			snprintf(j->error, sizeof(j->error), "out of memory");
+			return -1;
+		}
+		if (make_parent(path) < 0 ||
+		    atomic_batch_add(&j->batch, path, f->data.data, f->data.len) < 0)
+			snprintf(j->error, sizeof(j->error), "%s: %s", path, strerror(errno));
+		free(path);
+		if (j->error[0])
+			return -1;
+	}
+	return 0;
+}
+
+static void render_one(struct job *j, size_t fi, size_t item, struct out_files *files)
+{
+	const struct format *f = j->o->formats[fi];
+
+	out_files_reset(files);
+	if (f->render(j->m, j->o->states[fi], j->o->fo, item, files, j->error,
+		      sizeof(j->error)) == 0)
+		add_files(j, files);
+}
+
 static void *write_range(void *arg)
 {
 	struct job *j = arg;
-	struct buf text = BUF_INIT;
-	size_t secret_end = 0;
+	struct out_files files = OUT_FILES_INIT;
 
-	for (size_t i = j->from; i < j->to && !j->error[0]; i++) {
-		const char *name = j->m->nodes[i].name;
-		char *path = file_path(j->o, name);
-		/* Wipe what held keys, not the megabytes of public [Peer] sections. */
-		if (text.data)
-			key_wipe(text.data, secret_end);
-		text.len = 0;
-		if (!path || wgquick_render(j->m, j->state, i, &text, &secret_end) < 0)
-			snprintf(j->error, sizeof(j->error), "out of memory");
-		else if ((j->o->ifname && make_parent(path) < 0) ||
-			 atomic_batch_add(&j->batch, path, text.data, text.len) < 0)
-			snprintf(j->error, sizeof(j->error), "%s: %s", path, strerror(errno));
-		free(path);
-	}
-	buf_free(&text);
+	for (size_t fi = 0; j->whole && j->o->formats[fi] && !j->error[0]; fi++)
+		if (j->o->formats[fi]->whole_mesh)
+			render_one(j, fi, 0, &files);
+	for (size_t i = j->from; i < j->to && !j->error[0]; i++)
+		for (size_t fi = 0; j->o->formats[fi] && !j->error[0]; fi++)
+			if (!j->o->formats[fi]->whole_mesh)
+				render_one(j, fi, i, &files);
+	out_files_release(&files);
 	return NULL;
 }
 
@@ -98,7 +105,7 @@ static void run_both(void *(*fn)(void *), struct job jobs[2], bool threaded)
 		fn(&jobs[1]);
 }
 
-long confwriter_run(const struct mesh *m, const void *state, const struct confwriter_opts *o)
+long confwriter_run(const struct mesh *m, const struct confwriter_opts *o)
 {
 	size_t from = 0, to = m->count;
 	struct job jobs[2];
@@ -111,9 +118,10 @@ long confwriter_run(const struct mesh *m, const void *state, const struct confwr
 	}
 	threaded = to - from >= THREAD_MIN_FILES;
 	for (int k = 0; k < 2; k++) {
-		jobs[k] = (struct job){ .m = m, .state = state, .o = o, .batch = ATOMIC_BATCH_INIT };
+		jobs[k] = (struct job){ .m = m, .o = o, .batch = ATOMIC_BATCH_INIT };
 		jobs[k].batch.durable = o->durable;
 	}
+	jobs[0].whole = true;
 	jobs[0].from = from;
 	jobs[0].to = jobs[1].from = from + (to - from) / 2;
 	jobs[1].to = to;

@@ -2,14 +2,16 @@
 #ifndef WGM_CONFWRITER_H
 #define WGM_CONFWRITER_H
 
-#include "formats/wgquick.h"
+#include "formats/format.h"
 #include "mesh/model.h"
 
 #include <stdbool.h>
 
 struct confwriter_opts {
 	const char *output;	/* folder, already created */
-	const char *ifname;	/* NULL: OUTPUT/NAME.conf; else OUTPUT/NAME/IFNAME.conf */
+	const struct format *const *formats;	/* NULL-terminated */
+	void *const *states;	/* what each format's prepare made */
+	const struct format_opts *fo;
 	long only;		/* index of the one peer to write, or -1 for all */
 	bool durable;		/* flush the files before they replace the old ones */
 };
@@ -18,6 +20,6 @@ struct confwriter_opts {
  * only when every one is written are they renamed into place, so an error
  * changes no file. Files whose content is already right are left untouched.
  * Returns the number of files replaced, or -1 (with a message). */
-long confwriter_run(const struct mesh *m, const void *state, const struct confwriter_opts *o);
+long confwriter_run(const struct mesh *m, const struct confwriter_opts *o);
 
 #endif

@@ -65,14 +65,14 @@ build_modules() {
 		obj='"$OUT"'/obj/$(basename "{}" .c).o
 		exec "$0" "$@" -c -o "$obj" "{}"' \
 		"$CLANG" "${CFLAGS[@]}" "${SAN[@]}" -fsanitize=fuzzer-no-link \
-		$("$PKG_CONFIG" --cflags libsodium)
+		$("$PKG_CONFIG" --cflags libsodium libqrencode)
 }
 
 build_harness() {
 	local name=$1
 	"$CLANG" "${CFLAGS[@]}" "${SAN[@]}" -fsanitize=fuzzer -o "$OUT/fuzz_$name" \
 		"tests/fuzz/fuzz_$name.c" "$OUT"/obj/*.o \
-		$("$PKG_CONFIG" --cflags --libs libsodium) -lpthread
+		$("$PKG_CONFIG" --cflags --libs libsodium libqrencode) -lpthread
 }
 
 # Runs one harness; writes its one-line result to $OUT/logs/NAME.result.
