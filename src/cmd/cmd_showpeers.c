@@ -157,6 +157,8 @@ static size_t pick_columns(const struct showpeers_opts *o, const struct db *db, 
 	for (size_t a = 0; a < ATTR_COUNT; a++) {
 		struct column c = { attrs[a].column, attrs[a].color, COL_ATTR, a };
 		struct column k = { "PublicKey", attrs[a].color, COL_PUB, 0 };
+		if (!db_column_used(db, (int)a))
+			continue;
 		if ((a != ATTR_PRIVATEKEY || o->show_private) &&
 		    (a == ATTR_NAME || wanted(o, db, first, n, pub, &c)))
 			out[cols++] = c;

@@ -129,8 +129,30 @@ static int put_dns(struct buf *out, const struct mesh_node *n)
 	return buf_putc(out, '\n');
 }
 
+/* A relay forwards between the peers of its interface while it is up. IPv4 has
+ * a switch per interface, gone with the interface; IPv6 only the global one,
+ * whose value is kept under /run and put back when the interface goes down. */
+static int put_forwarding(struct buf *out, const struct mesh *m, enum mesh_hook h)
+{
+	static const char v6_state[] = "/run/wg-meshconf-%i.ipv6-forwarding";
+
+	if (h == HOOK_POSTUP &&
+	    buf_puts(out, "PostUp = sysctl -q -w net.ipv4.conf.%i.forwarding=1\n") < 0)
+		return -1;
+	if (!mesh_relays_ipv6(m))
+		return 0;
+	if (h == HOOK_POSTUP)
+		return buf_printf(out, "PostUp = sysctl -n net.ipv6.conf.all.forwarding > %s; "
+				  "sysctl -q -w net.ipv6.conf.all.forwarding=1\n", v6_state);
+	if (h == HOOK_POSTDOWN)
+		return buf_printf(out, "PostDown = [ ! -f %s ] || sysctl -q -w "
+				  "net.ipv6.conf.all.forwarding=$(cat %s); rm -f %s\n",
+				  v6_state, v6_state, v6_state);
+	return 0;
+}
+
 /* The [Interface] keys in the order 2.5.1 writes them (its column order). */
-static int render_interface(const struct mesh_node *n, struct buf *out)
+static int render_interface(const struct mesh *m, const struct mesh_node *n, struct buf *out)
 {
 	static const char *const hook_key[HOOK_COUNT] = { "PreUp", "PostUp", "PreDown",
 							  "PostDown" };
@@ -149,9 +171,12 @@ static int render_interface(const struct mesh_node *n, struct buf *out)
 		return -1;
 	if (*n->table_text && buf_printf(out, "Table = %s\n", n->table_text) < 0)
 		return -1;
-	for (int h = 0; h < HOOK_COUNT; h++)
+	for (int h = 0; h < HOOK_COUNT; h++) {
 		if (*n->hooks[h] && buf_printf(out, "%s = %s\n", hook_key[h], n->hooks[h]) < 0)
 			return -1;
+		if (n->forwards && put_forwarding(out, m, (enum mesh_hook)h) < 0)
+			return -1;
+	}
 	if (n->save_config >= 0 &&
 	    buf_printf(out, "SaveConfig = %s\n", n->save_config ? "true" : "false") < 0)
 		return -1;
@@ -191,7 +216,7 @@ int wgquick_render(const struct mesh *m, const void *state, size_t self, struct 
 {
 	bool psk = false;
 
-	if (render_interface(&m->nodes[self], out) < 0)
+	if (render_interface(m, &m->nodes[self], out) < 0)
 		return -1;
 	if (secret_end)
 		*secret_end = out->len;

@@ -1,10 +1,12 @@
 #include "mesh/model.h"
 
 #include "lib/parallel.h"
+#include "mesh/plan.h"
 #include "lib/util.h"
 #include "store/attrs.h"
 
 #include <errno.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -226,7 +228,7 @@ int mesh_build(struct mesh *m, const struct db *db, const struct mesh_opts *opts
 	for (size_t i = 0; i < db->count; i++)
 		if (build_node(&m->nodes[i], &db->peers[i], m->opts.legacy) < 0)
 			goto oom;
-	if (parse_dns(m) < 0)
+	if (parse_dns(m) < 0 || plan_build(m) < 0)
 		goto oom;
 	parallel_for(m->count, THREAD_MIN_NODES, derive_keys, m);
 	return 0;
@@ -239,8 +241,9 @@ oom:
 bool mesh_link(const struct mesh *m, size_t self, size_t remote, struct mesh_link *out)
 {
 	const struct mesh_node *me = &m->nodes[self], *r = &m->nodes[remote];
+	bool relayed = m->relay >= 0 && me->via_routes;
 
-	if (self == remote)
+	if (self == remote || (relayed && !plan_direct(m, self, remote)))
 		return false;
 	*out = (struct mesh_link){
 		.remote = r,
@@ -249,7 +252,29 @@ bool mesh_link(const struct mesh *m, size_t self, size_t remote, struct mesh_lin
 		.routes = r->routes,
 		.n_routes = r->n_routes,
 	};
+	if (relayed && (long)remote == m->relay) {
+		out->routes = me->via_routes;
+		out->n_routes = me->n_via_routes;
+	}
 	return true;
+}
+
+long mesh_relay_of(const struct mesh *m, size_t a, size_t b)
+{
+	if (a == b || m->relay < 0 || plan_direct(m, a, b) || !m->nodes[a].via_routes)
+		return -1;
+	return m->relay;
+}
+
+bool mesh_relays_ipv6(const struct mesh *m)
+{
+	for (size_t i = 0; m->relay >= 0 && i < m->count; i++) {
+		const struct mesh_node *n = &m->nodes[i];
+		for (size_t k = 0; n->via_routes && k < n->n_routes; k++)
+			if (n->routes[k].family == AF_INET6)
+				return true;
+	}
+	return false;
 }
 
 long mesh_find_key(const struct mesh *m, const char *public_key)
@@ -269,6 +294,7 @@ void mesh_release(struct mesh *m)
 		free(m->nodes[i].allowed);
 		free(m->nodes[i].routes);
 		free(m->nodes[i].routes_text);
+		free(m->nodes[i].via_routes);
 	}
 	free(m->nodes);
 	free(m->dns_items);

@@ -69,7 +69,22 @@ struct mesh_node {
 	size_t n_dns;
 	const char *hooks[HOOK_COUNT];	/* "" when unset */
 	int save_config;	/* -1: unset, else 0 or 1 */
+
+	/* NAT and relays (mesh/plan.c). */
+	bool relay;		/* marked Relay and reachable (has an Endpoint) */
+	bool forwards;		/* the relay that carries some pair: its configs
+				 * must enable forwarding on the interface */
+	bool auto_keepalive;	/* behind NAT without PersistentKeepalive: it gets
+				 * PLAN_KEEPALIVE towards every peer */
+	struct ipnet *via_routes;	/* behind NAT, with a relay: what it routes to
+				 * the relay (the relay's own routes, then those
+				 * of every other node behind NAT) */
+	size_t n_via_routes;
 };
+
+/* The keepalive a node behind NAT gets when it has none: under the 30 s or more
+ * that NAT routers keep an idle UDP mapping. */
+#define PLAN_KEEPALIVE 25
 
 /* What node `self` knows of node `remote`: one [Peer] of self's configuration. */
 struct mesh_link {
@@ -87,6 +102,8 @@ struct mesh {
 	size_t count;
 	struct mesh_dns *dns_items;
 	char *dns_text;
+	long relay;		/* the relay of the pairs that cannot connect, or -1 */
+	size_t auto_keepalives;	/* nodes given PLAN_KEEPALIVE */
 };
 
 /* Builds the mesh from db (and opts->psk). Values that do not parse (a database
@@ -95,8 +112,18 @@ struct mesh {
  * with mesh_release. 0, or -1 when out of memory (with a message). */
 int mesh_build(struct mesh *m, const struct db *db, const struct mesh_opts *opts);
 
-/* The link from self to remote; false when self has none (self == remote). */
+/* The link from self to remote; false when self has none: self == remote, or a
+ * pair of nodes behind NAT, which can never handshake and talk through the
+ * relay instead (the relay's link carries the other's routes). */
 bool mesh_link(const struct mesh *m, size_t self, size_t remote, struct mesh_link *out);
+
+/* The relay that carries the traffic between a and b, or -1 when they talk
+ * directly (or cannot talk at all: no relay and neither has an Endpoint). */
+long mesh_relay_of(const struct mesh *m, size_t a, size_t b);
+
+/* True when the relay carries IPv6 traffic: a node behind NAT has an IPv6
+ * address (then its configs must enable IPv6 forwarding too). */
+bool mesh_relays_ipv6(const struct mesh *m);
 
 /* Index of the node with this public key, or -1. */
 long mesh_find_key(const struct mesh *m, const char *public_key);

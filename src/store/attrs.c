@@ -212,6 +212,9 @@ const struct attr attrs[ATTR_COUNT] = {
 	[ATTR_SAVECONFIG] = { "SaveConfig", "saveconfig", NULL,
 			      "save the interface to its file when it goes down", KIND_BOOL,
 			      PLACE_INTERFACE, 0, 0, false, NULL, NULL, check_bool },
+	[ATTR_RELAY] = { "Relay", "relay", NULL,
+			 "relay the traffic of peers behind NAT (it needs an Endpoint)",
+			 KIND_BOOL, PLACE_NONE, 0, 0, false, NULL, NULL, check_bool, true },
 };
 
 int attr_by_column(const char *column)

@@ -23,6 +23,7 @@ enum attr_id {
 	ATTR_PREDOWN,
 	ATTR_POSTDOWN,
 	ATTR_SAVECONFIG,
+	ATTR_RELAY,		/* ours, not 2.5.1's: an optional column */
 	ATTR_COUNT
 };
 
@@ -58,6 +59,9 @@ struct attr {
 	/* Returns NULL when value (never empty) is valid, else the rule it breaks,
 	 * to be printed after "is not". */
 	const char *(*check)(const struct attr *a, const char *value);
+	bool optional;		/* not one of 2.5.1's 16 columns: written only when a
+				 * peer has a value, so a database that does not use
+				 * it stays one that 2.5.1 reads */
 };
 
 extern const struct attr attrs[ATTR_COUNT];

@@ -388,10 +388,21 @@ out:
 	return ret;
 }
 
+bool db_column_used(const struct db *db, int id)
+{
+	if (!attrs[id].optional)
+		return true;
+	for (size_t r = 0; r < db->count; r++)
+		if (*db->peers[r].val[id])
+			return true;
+	return false;
+}
+
 int db_serialize(const struct db *db, struct buf *out)
 {
-	size_t ncols = ATTR_COUNT + db->extra_count;
+	size_t ncols = ATTR_COUNT + db->extra_count, n = 0;
 	const char **fields = malloc(ncols * sizeof(*fields));
+	bool used[ATTR_COUNT];
 	int ret = -1;
 
 	if (!fields)
@@ -399,18 +410,21 @@ int db_serialize(const struct db *db, struct buf *out)
 	if (db->bom && buf_puts(out, "\xEF\xBB\xBF") < 0)
 		goto out;
 	for (int i = 0; i < ATTR_COUNT; i++)
-		fields[i] = attrs[i].column;
+		if ((used[i] = db_column_used(db, i)))
+			fields[n++] = attrs[i].column;
 	for (size_t e = 0; e < db->extra_count; e++)
-		fields[ATTR_COUNT + e] = db->extra_cols[e];
-	if (csv_write_row(out, fields, ncols, db->sep, db->crlf) < 0)
+		fields[n++] = db->extra_cols[e];
+	if (csv_write_row(out, fields, n, db->sep, db->crlf) < 0)
 		goto out;
 	for (size_t r = 0; r < db->count; r++) {
 		const struct peer *p = &db->peers[r];
+		n = 0;
 		for (int i = 0; i < ATTR_COUNT; i++)
-			fields[i] = p->val[i];
+			if (used[i])
+				fields[n++] = p->val[i];
 		for (size_t e = 0; e < db->extra_count; e++)
-			fields[ATTR_COUNT + e] = p->extra[e];
-		if (csv_write_row(out, fields, ncols, db->sep, db->crlf) < 0)
+			fields[n++] = p->extra[e];
+		if (csv_write_row(out, fields, n, db->sep, db->crlf) < 0)
 			goto out;
 	}
 	ret = 0;

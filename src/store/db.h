@@ -54,6 +54,10 @@ int db_parse(struct db *db, const char *name, const char *text, size_t len);
 /* Writes the database as CSV: the 16 columns, then the extra ones. */
 int db_serialize(const struct db *db, struct buf *out);
 
+/* False for an optional column (Relay) that no peer has a value in: it is not
+ * written, so that a database that does not use it stays one 2.5.1 reads. */
+bool db_column_used(const struct db *db, int id);
+
 /* Atomically replaces the file. 0 or -1 (with a message). */
 int db_save(struct db *db);
 

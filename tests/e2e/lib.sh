@@ -56,9 +56,9 @@ check_prereqs() {
         prereq_missing "bash >= 5.1 needed (this is $BASH_VERSION)"
     ((EUID == 0)) || prereq_missing "must run as root (network namespaces, wg-quick)"
     [[ -c /dev/net/tun ]] || prereq_missing "/dev/net/tun is missing (wireguard-go needs a TUN device)"
-    for c in ip ping wg wg-quick wireguard-go sysctl od awk cmp; do
+    for c in ip ping wg wg-quick wireguard-go sysctl od awk cmp nft; do
         command -v "$c" >/dev/null 2>&1 ||
-            prereq_missing "command '$c' not found (Debian: apt-get install wireguard-tools wireguard-go iproute2 iputils-ping)"
+            prereq_missing "command '$c' not found (Debian: apt-get install wireguard-tools wireguard-go iproute2 iputils-ping nftables)"
     done
     [[ -x $WG_MESHCONF ]] || prereq_missing "binary under test '$WG_MESHCONF' not found or not executable (run make, or set WG_MESHCONF)"
 }
@@ -182,6 +182,54 @@ host_add() {
 }
 
 hosts_add() { local h; for h in "$@"; do host_add "$h"; done; }
+
+# nat_host_add NAME LAN: a host behind its own NAT router.  The router is a
+# namespace on the underlay (192.0.2.n, as host_add gives) that masquerades
+# (nftables) everything from its private LAN (LAN.1/24 on its side, LAN.2 the
+# host's) to its underlay address; the host has only that LAN, and a default
+# route through the router.  Nothing reaches the host from outside unless it
+# sent first: a NAT as a home router makes it.
+nat_host_add() {
+    local name=$1 lan=$2 n ns rns
+    n=$((${#HOSTS[@]} + 1))
+    ns=$RUN_ID-$SCEN_TAG-$name
+    rns=$RUN_ID-$SCEN_TAG-$name-nat
+    HOSTS+=("$name")
+    HOST_IDX[$name]=$n
+    HOST_NS[$name]=$ns
+    HOST_IF[$name]=$RUN_ID${SCEN_TAG}h$n
+    HOST_UL4[$name]=$lan.2
+    ip netns add "$rns"
+    ip netns add "$ns"
+    ip -n "$rns" link set lo up
+    ip -n "$ns" link set lo up
+    ip -n "$rns" link add u0 type veth peer name "p$n" netns "$BR_NS"
+    ip -n "$BR_NS" link set "p$n" master br0 up
+    ip -n "$rns" addr add "$UNDERLAY4_NET.$n/24" dev u0
+    ip -n "$rns" link set u0 up
+    ip -n "$rns" link add lan0 type veth peer name u0 netns "$ns"
+    ip -n "$rns" addr add "$lan.1/24" dev lan0
+    ip -n "$rns" link set lan0 up
+    ip -n "$ns" addr add "$lan.2/24" dev u0
+    ip -n "$ns" link set u0 up
+    ip -n "$ns" route add default via "$lan.1"
+    ip netns exec "$rns" sysctl -q -w net.ipv4.ip_forward=1
+    ip netns exec "$rns" nft -f - <<NFT
+table ip nat {
+    chain postrouting {
+        type nat hook postrouting priority srcnat;
+        oifname "u0" ip saddr $lan.0/24 masquerade
+    }
+}
+table ip filter {
+    chain forward {
+        type filter hook forward priority filter; policy drop;
+        iifname "lan0" accept
+        ct state established,related accept
+    }
+}
+NFT
+}
 
 # Run a command inside a host's namespace.
 in_host() { local name=$1; shift; ip netns exec "${HOST_NS[$name]}" "$@"; }

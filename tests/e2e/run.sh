@@ -218,6 +218,59 @@ scenario_nat() {
     mesh_assert "4 6"
 }
 
+# 5b. Relays: two hosts each behind its own NAT router (nftables masquerade, no
+#     Endpoint), a relay and a plain host on the public segment.  Nothing is
+#     enabled by hand on the relay: its generated file must turn forwarding on.
+#     Every ordered pair answers, on both tunnel families; the NATed pair has no
+#     [Peer] for each other and its traffic crosses the relay (the relay's
+#     counters for both grow while they ping each other).  Without the relay
+#     mark, check warns again that the pair can never connect.
+scenario_relay() {
+    local before after rx1 rx2 out
+    topo_new s9
+    hosts_add relay plain
+    nat_host_add home1 198.51.100
+    nat_host_add home2 203.0.113
+    peer_add relay 10.9.0.1/24 fd09::1/64 -- --endpoint "${HOST_UL4[relay]}" --relay
+    peer_add plain 10.9.0.2/24 fd09::2/64 -- --endpoint "${HOST_UL4[plain]}"
+    peer_add home1 10.9.0.3/24 fd09::3/64
+    peer_add home2 10.9.0.4/24 fd09::4/64
+    meshconf check
+    gen_configs "$SCEN_DIR/conf"
+    assert_eq "forwarding on the relay before it is up" \
+        "$(in_host relay sysctl -n net.ipv4.ip_forward net.ipv6.conf.all.forwarding | tr '\n' ' ')" "0 0 "
+    hosts_up "$SCEN_DIR/conf"
+    key_owners
+    # home1 knows relay and plain, not home2 (no handshake could ever happen).
+    assert_eq "home1's peers" "$(wg_show home1 peers | while read -r k; do echo "${KEY_OWNER[$k]}"; done | sort | tr '\n' ' ')" "plain relay "
+    assert_eq "home1's keepalive (given: behind NAT, none set)" \
+        "$(wg_show home1 persistent-keepalive | awk '{print $2}' | sort -u)" 25
+    before=$(wg_show relay transfer | awk '{s += $2} END {print s + 0}')
+    mesh_probe "4 6" relay plain home1 home2
+    mesh_assert "4 6"
+    after=$(wg_show relay transfer | awk '{s += $2} END {print s + 0}')
+    ((after > before)) || { err "the relay received nothing ($before -> $after bytes)"; return 1; }
+    # The NATed pair alone, counted on the relay for each of them.
+    rx1=$(wg_show relay transfer | awk -v k="$(key_of home1)" '$1 == k {print $2}')
+    rx2=$(wg_show relay transfer | awk -v k="$(key_of home2)" '$1 == k {print $2}')
+    in_host home1 ping -c 5 -i 0.2 -W 2 10.9.0.4 >/dev/null ||
+        { err "home1 -> home2 through the relay: no answer"; return 1; }
+    (($(wg_show relay transfer | awk -v k="$(key_of home1)" '$1 == k {print $2}') > rx1)) ||
+        { err "home1's traffic to home2 did not cross the relay"; return 1; }
+    (($(wg_show relay transfer | awk -v k="$(key_of home2)" '$1 == k {print $2}') > rx2)) ||
+        { err "home2's replies did not cross the relay"; return 1; }
+    info "home1 <-> home2 through the relay: relay rx from home1 $rx1 -> more, from home2 $rx2 -> more"
+    # Control: it is the relay's forwarding (from its generated file) that
+    # carries them; without it the NATed pair has no path at all.
+    in_host relay sysctl -q -w "net.ipv4.conf.${HOST_IF[relay]}.forwarding=0"
+    if in_host home1 ping -c 2 -i 0.2 -W 1 10.9.0.4 >/dev/null; then
+        err "home1 -> home2 answered with the relay's forwarding off"; return 1
+    fi
+    meshconf updatepeer relay --no-relay
+    out=$("$WG_MESHCONF" -d "$DB" check 2>&1) || true
+    [[ $out == *"can never connect"* ]] || { err "check without a relay: $out"; return 1; }
+}
+
 # 6. Preshared keys: `genconfig --psk` gives every pair its own key, kept in
 #    DATABASE.psk.  The store's format, the generated files and the running
 #    interfaces (`wg show IF preshared-keys`) must agree on one key per pair,
@@ -344,6 +397,7 @@ SCENARIOS=(
     "scenario_change|updatepeer --listenport / --endpoint on a running mesh, applied with wg syncconf"
     "scenario_delete|delpeer on a running mesh, applied with wg syncconf"
     "scenario_nat|two hosts without Endpoint, PersistentKeepalive 5"
+    "scenario_relay|two hosts behind their own NAT routers (nftables), through a relay"
     "scenario_psk|genconfig --psk: one preshared key per pair, same at both ends, live"
     "scenario_psk_mismatch|one pair's preshared key changed at one end; then rotate --psk + wg syncconf"
 )
@@ -363,6 +417,8 @@ peer_field() { wg_show "$1" "$2" | awk -v k="$3" '$1 == k {print $2}'; }
 
 # key_owners: fill KEY_OWNER[public key] = host, for readable messages.
 declare -gA KEY_OWNER
+key_of() { wg_show "$1" public-key; }
+
 key_owners() {
     local h
     KEY_OWNER=()
