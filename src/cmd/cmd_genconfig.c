@@ -142,6 +142,23 @@ usage:
 	return 2;
 }
 
+/* Said once: the model gave the nodes behind NAT a keepalive they lacked. */
+static void note_keepalives(const struct mesh *m)
+{
+	char q[QUOTED_LEN];
+	size_t shown = 0;
+
+	fprintf(stderr, "%s: note: peers without Endpoint or PersistentKeepalive get "
+		"PersistentKeepalive = %d, so that their NAT keeps them reachable:", prog_name,
+		PLAN_KEEPALIVE);
+	for (size_t i = 0; i < m->count; i++)
+		if (m->nodes[i].auto_keepalive && shown++ < 10)
+			fprintf(stderr, " %s", printable(m->nodes[i].name, q, sizeof(q)));
+	if (shown > 10)
+		fprintf(stderr, " and %zu more", shown - 10);
+	fputc('\n', stderr);
+}
+
 static int write_files(const struct genconfig_opts *o, const struct db *db, long only,
 		       const struct psk_store *psk)
 {
@@ -157,6 +174,8 @@ static int write_files(const struct genconfig_opts *o, const struct db *db, long
 
 	if (mesh_build(&mesh, db, &mo) < 0)
 		return 1;
+	if (mesh.auto_keepalives)
+		note_keepalives(&mesh);
 	for (size_t i = 0; fmts[i]; i++)
 		unsupported += format_report_unsupported(fmts[i], &mesh, from, to, o->strict);
 	if (unsupported && o->strict) {

@@ -83,10 +83,9 @@ static void test_unset_values_are_unset(void **state)
 	const struct mesh_node *a;
 
 	(void)state;
-	db_load_text(&db, "Name,Address,PrivateKey\na,10.0.0.1/24," PRIV_A "\n");
+	db_load_text(&db, "Name,Address,Endpoint,PrivateKey\na,10.0.0.1/24,a.example:1," PRIV_A "\n");
 	build(&m, &db, NULL);
 	a = &m.nodes[0];
-	assert_false(a->has_endpoint);
 	assert_int_equal(a->listen_port, 0);
 	assert_int_equal(a->keepalive, -1);
 	assert_int_equal(a->mtu, 0);
@@ -184,8 +183,9 @@ static void test_links(void **state)
 	struct db db;
 
 	(void)state;
-	db_load_text(&db, "Name,Address,PersistentKeepalive,PrivateKey\n"
-			  "a,10.0.0.1/24,25," PRIV_A "\nb,10.0.0.2/24,," PRIV_B "\n");
+	db_load_text(&db, "Name,Address,Endpoint,PersistentKeepalive,PrivateKey\n"
+			  "a,10.0.0.1/24,a.example:1,25," PRIV_A "\nb,10.0.0.2/24,b.example:1,," PRIV_B
+			  "\n");
 	memset(&store, 0, sizeof(store));
 	assert_int_equal(psk_sync(&store, &db), 1);
 	o.psk = &store;
@@ -259,6 +259,100 @@ static void test_empty_database(void **state)
 	db_close(&db);
 }
 
+#define PRIV_D "GGVwA4xB3fWYBqmmnVTsKf6e/sMyh/DmhDAP7RjQU2c="
+#define PRIV_E "OAjOMgutFY1Y6J91ixFUL7TIp7HcpXh8DaY+qZr5sFE="
+
+/* r1 (behind NAT, so it cannot relay), r2 and r3 relays, n1 n2 behind NAT. */
+static const char relay_db[] = "Name,Address,Endpoint,PersistentKeepalive,PrivateKey,Relay\n"
+			       "r1,10.0.0.1/24,,," PRIV_A ",true\n"
+			       "r2,10.0.0.2/24,r2.example,," PRIV_B ",true\n"
+			       "r3,10.0.0.3/24,r3.example,," PRIV_C ",true\n"
+			       "n1,\"10.0.0.4/24, fd00::4/64\",,," PRIV_D ",\n"
+			       "n2,10.0.0.5/24,,10," PRIV_E ",\n";
+
+static void test_relay_is_the_first_reachable_one(void **state)
+{
+	struct mesh_link l;
+	struct mesh m;
+	struct db db;
+
+	(void)state;
+	db_load_text(&db, relay_db);
+	build(&m, &db, NULL);
+	assert_false(m.nodes[0].relay);	/* behind NAT: it cannot relay */
+	assert_true(m.nodes[1].relay);
+	assert_true(m.nodes[2].relay);
+	assert_int_equal(m.relay, 1);
+	assert_true(m.nodes[1].forwards);
+	assert_false(m.nodes[2].forwards);
+	/* Pairs behind NAT have no link; they go through r2. */
+	assert_false(mesh_link(&m, 3, 4, &l));
+	assert_false(mesh_link(&m, 0, 3, &l));
+	assert_int_equal(mesh_relay_of(&m, 3, 4), 1);
+	assert_int_equal(mesh_relay_of(&m, 4, 0), 1);
+	assert_int_equal(mesh_relay_of(&m, 3, 2), -1);
+	assert_int_equal(mesh_relay_of(&m, 3, 3), -1);
+	/* n1's link to r2 carries r2's route, then r1's and n2's. */
+	assert_true(mesh_link(&m, 3, 1, &l));
+	assert_int_equal(l.n_routes, 3);
+	assert_net(&l.routes[0], "10.0.0.2/32");
+	assert_net(&l.routes[1], "10.0.0.1/32");
+	assert_net(&l.routes[2], "10.0.0.5/32");
+	/* Its link to r3, a relay it does not use, is a plain one. */
+	assert_true(mesh_link(&m, 3, 2, &l));
+	assert_int_equal(l.n_routes, 1);
+	/* r2 itself routes to each NATed node its own routes. */
+	assert_true(mesh_link(&m, 1, 3, &l));
+	assert_int_equal(l.n_routes, 2);
+	assert_true(mesh_relays_ipv6(&m));
+	mesh_release(&m);
+	db_close(&db);
+}
+
+/* Behind NAT without a keepalive: 25, said by the model; an explicit one wins. */
+static void test_keepalive_behind_nat(void **state)
+{
+	struct mesh_link l;
+	struct mesh m;
+	struct db db;
+
+	(void)state;
+	db_load_text(&db, relay_db);
+	build(&m, &db, NULL);
+	assert_true(m.nodes[3].auto_keepalive);
+	assert_int_equal(m.nodes[3].keepalive, PLAN_KEEPALIVE);
+	assert_false(m.nodes[4].auto_keepalive);
+	assert_int_equal(m.nodes[4].keepalive, 10);
+	assert_false(m.nodes[1].auto_keepalive);
+	assert_int_equal(m.nodes[1].keepalive, -1);
+	assert_int_equal(m.auto_keepalives, 2);	/* r1 and n1 */
+	assert_true(mesh_link(&m, 3, 1, &l));
+	assert_int_equal(l.keepalive, PLAN_KEEPALIVE);
+	mesh_release(&m);
+	db_close(&db);
+}
+
+/* Without a reachable relay, nothing changes: the pair stays (lint warns). */
+static void test_no_relay_no_plan(void **state)
+{
+	struct mesh_link l;
+	struct mesh m;
+	struct db db;
+
+	(void)state;
+	db_load_text(&db, relay_db);
+	assert_int_equal(peer_set(&db.peers[1], ATTR_RELAY, ""), 0);
+	assert_int_equal(peer_set(&db.peers[2], ATTR_RELAY, "false"), 0);
+	build(&m, &db, NULL);
+	assert_int_equal(m.relay, -1);
+	assert_true(mesh_link(&m, 3, 4, &l));
+	assert_int_equal(mesh_relay_of(&m, 3, 4), -1);
+	assert_null(m.nodes[3].via_routes);
+	assert_false(mesh_relays_ipv6(&m));
+	mesh_release(&m);
+	db_close(&db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -271,6 +365,9 @@ int main(void)
 		cmocka_unit_test(test_find_key),
 		cmocka_unit_test(test_invalid_values_are_left_out),
 		cmocka_unit_test(test_empty_database),
+		cmocka_unit_test(test_relay_is_the_first_reachable_one),
+		cmocka_unit_test(test_keepalive_behind_nat),
+		cmocka_unit_test(test_no_relay_no_plan),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
