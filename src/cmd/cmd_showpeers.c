@@ -37,7 +37,12 @@ static void usage(FILE *f)
 		   "  --show-private      also show the private keys\n"
 		   "  --show-psk          with NAME: also show NAME's preshared keys\n"
 		   "  -h, --help          show this help and exit\n"
-		   "\nColours are used on a terminal only, and never when NO_COLOR is set.\n",
+		   "  --                  end of the options: a NAME that starts with '-'\n"
+		   "                      follows\n"
+		   "\nThe table fits the terminal's width (or COLUMNS): cells wrap between\n"
+		   "words, and a table that would have to cut a key, an address or a name\n"
+		   "is shown in the text style instead. Colours are used on a terminal\n"
+		   "only, and never when NO_COLOR is set.\n",
 		prog_name);
 }
 
