@@ -88,7 +88,10 @@ int main(int argc, char **argv)
 		return commands[i].fn(&env, argc - optind, argv + optind);
 	}
 	char q[QUOTED_LEN];
-	err_msg("'%s' is not a command", printable(argv[optind], q, sizeof(q)));
+	if (plain_text(argv[optind]))
+		err_msg("'%s' is not a command", argv[optind]);
+	else
+		err_msg("%s is not a command", quoted(argv[optind], q, sizeof(q)));
 	fprintf(stderr, "Try '%s --help'.\n", prog_name);
 	return 2;
 }

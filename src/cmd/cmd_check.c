@@ -75,8 +75,10 @@ int cmd_check(const struct cmd_env *env, int argc, char **argv)
 	ret = 1;
 	if (db_open(&db, env->database, DB_MUST_EXIST | DB_LENIENT) < 0)
 		goto out;
-	for (size_t i = 0; i < db.problem_count; i++)
-		printf("error: %s\n", db.problems[i]);
+	for (size_t i = 0; i < db.problem_count; i++) {
+		char m[1024];
+		printf("error: %s\n", unhidden(db.problems[i], m, sizeof(m)));
+	}
 	t.errors += db.problem_count;
 	if (lint_db(&db, &lo) < 0) {
 		err_msg("out of memory");

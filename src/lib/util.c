@@ -91,14 +91,15 @@ bool plain_text(const char *s)
 
 /* The escape of the character at s (n bytes from utf8_decode, 0 for an
  * invalid byte) into esc: itself, a C escape, \xNN for a byte that is not
- * UTF-8, \uNNNN for a control or format character. Returns its length. */
-static size_t escape_one(const char *s, size_t n, uint32_t cp, char esc[12])
+ * UTF-8, \uNNNN for a control or format character. Quotes and backslashes
+ * are escaped only in a quoted string. Returns its length. */
+static size_t escape_one(const char *s, size_t n, uint32_t cp, bool quote, char esc[12])
 {
 	if (!n)
 		return (size_t)snprintf(esc, 12, "\\x%02x", (unsigned char)*s);
 	if (cp == '\n' || cp == '\r' || cp == '\t')
 		return (size_t)snprintf(esc, 12, "\\%c", cp == '\n' ? 'n' : cp == '\r' ? 'r' : 't');
-	if (cp == '"' || cp == '\\')
+	if (quote && (cp == '"' || cp == '\\'))
 		return (size_t)snprintf(esc, 12, "\\%c", (char)cp);
 	if (cp < 0x20 || cp == 0x7f)
 		return (size_t)snprintf(esc, 12, "\\x%02x", (unsigned)cp);
@@ -108,7 +109,9 @@ static size_t escape_one(const char *s, size_t n, uint32_t cp, char esc[12])
 	return n;
 }
 
-const char *quoted(const char *s, char *out, size_t len)
+/* s escaped into out (len >= 8 bytes), between quotes when quote, cut with
+ * "..." when out is too small. */
+static const char *escape_into(const char *s, char *out, size_t len, bool quote)
 {
 	size_t o = 0;
 
@@ -117,12 +120,13 @@ const char *quoted(const char *s, char *out, size_t len)
 			out[0] = '\0';
 		return out;
 	}
-	out[o++] = '"';
+	if (quote)
+		out[o++] = '"';
 	for (size_t i = 0; s[i];) {
 		char esc[12];
 		uint32_t cp = 0;
 		size_t n = utf8_decode(s + i, &cp);
-		size_t e = escape_one(s + i, n, cp, esc);
+		size_t e = escape_one(s + i, n, cp, quote, esc);
 
 		if (o + e + 5 > len) {
 			memcpy(out + o, "...", 3);
@@ -133,9 +137,20 @@ const char *quoted(const char *s, char *out, size_t len)
 		o += e;
 		i += n ? n : 1;
 	}
-	out[o++] = '"';
+	if (quote)
+		out[o++] = '"';
 	out[o] = '\0';
 	return out;
+}
+
+const char *quoted(const char *s, char *out, size_t len)
+{
+	return escape_into(s, out, len, true);
+}
+
+const char *unhidden(const char *s, char *out, size_t len)
+{
+	return plain_text(s) ? s : escape_into(s, out, len, false);
 }
 
 char *quoted_dup(const char *s)
@@ -146,7 +161,7 @@ char *quoted_dup(const char *s)
 	for (size_t i = 0; s[i];) {
 		uint32_t cp = 0;
 		size_t n = utf8_decode(s + i, &cp);
-		len += escape_one(s + i, n, cp, esc);
+		len += escape_one(s + i, n, cp, true, esc);
 		i += n ? n : 1;
 	}
 	/* quoted() keeps room for "..." (5 bytes): with it, nothing is cut. */

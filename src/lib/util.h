@@ -35,6 +35,11 @@ const char *printable(const char *s, char *out, size_t len);
  * options without a short form must have values from 0x100. */
 const char *opt_refused(char **argv, char *out, size_t len);
 
+/* s itself when plain_text(s), else s with the escapes of quoted() for what
+ * must not reach a terminal, without quotes around it (quotes and backslashes
+ * are left as they are): for a whole message that names things in it. */
+const char *unhidden(const char *s, char *out, size_t len);
+
 /* True when s is valid UTF-8 without a character of char_is_hidden: it can be
  * shown as it is. */
 bool plain_text(const char *s);
