@@ -6,8 +6,18 @@ MANDIR ?= $(PREFIX)/share/man
 PKG_CONFIG ?= pkg-config
 CC ?= cc
 
-VERSION := 3.0.0-dev
 BUILD := build
+# The version: `git describe --tags` of a v* tag in a repository (3.0.0, or
+# 3.0.0-4-g1a2b3c4 four commits after it), else the VERSION file (a tarball).
+# The binary and the man page get it from here only.
+VERSION := $(shell git describe --tags --match 'v[0-9]*' 2>/dev/null | sed 's/^v//')
+ifeq ($(VERSION),)
+VERSION := $(shell cat VERSION)
+endif
+# Rewritten only when the version changes, so that what embeds it is rebuilt then.
+VERSION_STAMP := $(BUILD)/version
+$(shell mkdir -p $(BUILD) && echo '$(VERSION)' | cmp -s - $(VERSION_STAMP) || \
+	echo '$(VERSION)' >$(VERSION_STAMP))
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wconversion -Wformat=2 -Wstrict-prototypes \
 	-Wmissing-prototypes -Wvla
@@ -30,9 +40,11 @@ CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
 
+MAN := $(BUILD)/wg-meshconf.1
+
 .PHONY: all check unit cli robust formats e2e demo bench fuzz install uninstall clean deps
 
-all: deps $(BIN)
+all: deps $(BIN) $(MAN)
 
 deps:
 	@./scripts/install-deps
@@ -43,6 +55,14 @@ $(BIN): $(OBJS) $(BUILD)/obj/main.o
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/main.o $(BUILD)/san/main.o: $(VERSION_STAMP)
+
+# The man page with the version in its title line, beside each binary (the CLI
+# tests check that the two agree).
+$(MAN) $(BUILD)/san/wg-meshconf.1: doc/wg-meshconf.1 $(VERSION_STAMP)
+	@mkdir -p $(@D)
+	sed '/^\.TH /s/"wg-meshconf [^"]*"/"wg-meshconf $(VERSION)"/' $< >$@
 
 $(SAN_BIN): $(SAN_OBJS) $(BUILD)/san/main.o
 	$(CC) $(ALL_CFLAGS) $(SAN) $(LDFLAGS) -o $@ $^ $(LIBS)
@@ -60,13 +80,13 @@ $(BUILD)/unit/%: tests/unit/%.c $(SAN_OBJS)
 # network-namespace tests on the plain build; one summary line at the end.
 check: deps
 	@./scripts/install-deps --all
-	@$(MAKE) --no-print-directory $(BIN) $(SAN_BIN) $(UNIT_BINS)
+	@$(MAKE) --no-print-directory $(BIN) $(SAN_BIN) $(BUILD)/san/wg-meshconf.1 $(UNIT_BINS)
 	@BUILD=$(BUILD) ./scripts/run-tests $(UNIT_BINS)
 
 unit: deps $(UNIT_BINS)
 	@BUILD=$(BUILD) SUITES=unit ./scripts/run-tests $(UNIT_BINS)
 
-cli: deps $(SAN_BIN)
+cli: deps $(SAN_BIN) $(BUILD)/san/wg-meshconf.1
 	@BUILD=$(BUILD) SUITES=cli ./scripts/run-tests
 
 e2e: deps $(BIN)
@@ -92,10 +112,10 @@ demo: deps $(BIN)
 bench: deps $(BIN)
 	@./bench/run $(BIN)
 
-install: $(BIN)
+install: $(BIN) $(MAN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/wg-meshconf
-	install -m 0644 doc/wg-meshconf.1 $(DESTDIR)$(MANDIR)/man1/wg-meshconf.1
+	install -m 0644 $(MAN) $(DESTDIR)$(MANDIR)/man1/wg-meshconf.1
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/wg-meshconf $(DESTDIR)$(MANDIR)/man1/wg-meshconf.1

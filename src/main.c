@@ -60,10 +60,13 @@ int main(int argc, char **argv)
 		case 'V':
 			printf("%s %s\n", prog_name, WGM_VERSION);
 			return 0;
-		default:
-			err_msg("option %s is not known or lacks its value", argv[optind - 1]);
+		default: {
+			char q[QUOTED_LEN];
+			err_msg("option %s is not known or lacks its value",
+				opt_refused(argv, q, sizeof(q)));
 			fprintf(stderr, "Try '%s --help'.\n", prog_name);
 			return 2;
+		}
 		}
 	}
 	if (optind >= argc) {
@@ -84,7 +87,11 @@ int main(int argc, char **argv)
 		}
 		return commands[i].fn(&env, argc - optind, argv + optind);
 	}
-	err_msg("'%s' is not a command", argv[optind]);
+	char q[QUOTED_LEN];
+	if (plain_text(argv[optind]))
+		err_msg("'%s' is not a command", argv[optind]);
+	else
+		err_msg("%s is not a command", quoted(argv[optind], q, sizeof(q)));
 	fprintf(stderr, "Try '%s --help'.\n", prog_name);
 	return 2;
 }

@@ -21,7 +21,9 @@ int cmd_addpeer(const struct cmd_env *env, int argc, char **argv)
 	if (db_open(&db, env->database, DB_LOCK) < 0)
 		goto out;
 	if (db_find(&db, o.name) >= 0) {
-		err_msg("addpeer: peer %s already exists in %s", o.name, env->database);
+		char q[QUOTED_LEN];
+		err_msg("addpeer: peer %s already exists in %s", printable(o.name, q, sizeof(q)),
+			env->database);
 		goto out;
 	}
 	if (!(p = db_add(&db))) {
@@ -35,9 +37,11 @@ int cmd_addpeer(const struct cmd_env *env, int argc, char **argv)
 	ret = 1;
 	if (peer_complete(p, NULL, 0) < 0)
 		goto out;
-	if (!attr_is_ifname(o.name))
+	if (!attr_is_ifname(o.name)) {
+		char q[QUOTED_LEN];
 		warn_msg("%s is not a valid interface name for wg-quick ([a-zA-Z0-9_=+.-]{1,15}); "
-			 "use genconfig --interface to bring it up", o.name);
+			 "use genconfig --interface to bring it up", printable(o.name, q, sizeof(q)));
+	}
 	if (db_save(&db) < 0)
 		goto out;
 	ret = 0;

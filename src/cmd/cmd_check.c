@@ -4,6 +4,7 @@
 #include "store/psk.h"
 #include "lib/util.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,8 +19,37 @@ static void usage(FILE *f)
 		   "Check the whole database and print one line per finding:\n"
 		   "  SEVERITY: FILE:LINE: peer NAME: column COLUMN: message\n"
 		   "Exit 1 when there is an error, 0 when there are only warnings or none.\n"
-		   "genconfig runs the same checks and writes nothing when one is an error.\n",
+		   "genconfig runs the same checks and writes nothing when one is an error.\n\n"
+		   "  -h, --help  show this help and exit\n",
 		prog_name);
+}
+
+/* -1 after --help, 2 on a usage error, else 0. */
+static int parse(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char q[QUOTED_LEN];
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (c == 'h') {
+			usage(stdout);
+			return -1;
+		}
+		err_msg("check: option %s is not known", opt_refused(argv, q, sizeof(q)));
+		goto usage;
+	}
+	if (optind == argc)
+		return 0;
+	err_msg("check: takes no argument");
+usage:
+	fprintf(stderr, "Try '%s check --help'.\n", prog_name);
+	return 2;
 }
 
 static void print_finding(void *ctx, const struct lint_finding *f)
@@ -38,21 +68,17 @@ int cmd_check(const struct cmd_env *env, int argc, char **argv)
 	struct db db = { 0 };
 	struct tally t = { &db, 0, 0 };
 	struct lint_opts lo = { .only = -1, .pedantic = true, .report = print_finding, .ctx = &t };
-	int ret = 1;
+	int ret;
 
-	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		usage(stdout);
-		return 0;
-	}
-	if (argc != 1) {
-		err_msg("check: takes no argument");
-		fprintf(stderr, "Try '%s check --help'.\n", prog_name);
-		return 2;
-	}
+	if ((ret = parse(argc, argv)) != 0)
+		return ret < 0 ? 0 : ret;
+	ret = 1;
 	if (db_open(&db, env->database, DB_MUST_EXIST | DB_LENIENT) < 0)
 		goto out;
-	for (size_t i = 0; i < db.problem_count; i++)
-		printf("error: %s\n", db.problems[i]);
+	for (size_t i = 0; i < db.problem_count; i++) {
+		char m[1024];
+		printf("error: %s\n", unhidden(db.problems[i], m, sizeof(m)));
+	}
 	t.errors += db.problem_count;
 	if (lint_db(&db, &lo) < 0) {
 		err_msg("out of memory");

@@ -3,6 +3,7 @@
 #include "store/psk.h"
 #include "lib/util.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,26 +17,50 @@ static void usage(FILE *f)
 		   "  -h, --help  show this help and exit\n", prog_name);
 }
 
+/* Sets *psk; -1 after --help, 2 on a usage error, else 0. */
+static int parse(int argc, char **argv, bool *psk)
+{
+	static const struct option longopts[] = {
+		{ "psk", no_argument, NULL, 0x100 },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char q[QUOTED_LEN];
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (c == 'h') {
+			usage(stdout);
+			return -1;
+		}
+		if (c != 0x100) {
+			err_msg("init: %s: only --psk is accepted", opt_refused(argv, q, sizeof(q)));
+			goto usage;
+		}
+		*psk = true;
+	}
+	if (optind == argc)
+		return 0;
+	err_msg("init: %s: only --psk is accepted", printable(argv[optind], q, sizeof(q)));
+usage:
+	fprintf(stderr, "Try '%s init --help'.\n", prog_name);
+	return 2;
+}
+
 int cmd_init(const struct cmd_env *env, int argc, char **argv)
 {
 	struct db db = { 0 };
 	struct psk_store store = { 0 };
 	size_t completed = 0;
 	bool psk = false;
-	int ret = 1;
+	char q[QUOTED_LEN];
+	int ret;
 
-	for (int a = 1; a < argc; a++) {
-		if (!strcmp(argv[a], "-h") || !strcmp(argv[a], "--help")) {
-			usage(stdout);
-			return 0;
-		}
-		if (strcmp(argv[a], "--psk")) {
-			err_msg("init: %s: only --psk is accepted", argv[a]);
-			fprintf(stderr, "Try '%s init --help'.\n", prog_name);
-			return 2;
-		}
-		psk = true;
-	}
+	if ((ret = parse(argc, argv, &psk)) != 0)
+		return ret < 0 ? 0 : ret;
+	ret = 1;
 	if (db_open(&db, env->database, DB_LOCK) < 0 ||
 	    (psk && psk_load(&store, env->database) < 0))
 		goto out;
@@ -60,7 +85,7 @@ int cmd_init(const struct cmd_env *env, int argc, char **argv)
 		if (!*peer_get(p, ATTR_ADDRESS)) {
 			err_msg("init: %s:%zu: peer %s: column Address: empty; it cannot be "
 				"generated, fill it in", env->database, p->line,
-				peer_get(p, ATTR_NAME));
+				printable(peer_get(p, ATTR_NAME), q, sizeof(q)));
 			goto out;
 		}
 	}
@@ -75,9 +100,11 @@ int cmd_init(const struct cmd_env *env, int argc, char **argv)
 		if (!*peer_get(p, ATTR_ENDPOINT))
 			warn_msg("%s:%zu: peer %s has no Endpoint: the others cannot reach it "
 				 "first (fine behind NAT, with PersistentKeepalive)",
-				 env->database, p->line, peer_get(p, ATTR_NAME));
+				 env->database, p->line,
+				 printable(peer_get(p, ATTR_NAME), q, sizeof(q)));
 		if (n) {
-			printf("Completed peer %s: %s\n", peer_get(p, ATTR_NAME), filled);
+			printf("Completed peer %s: %s\n", printable(peer_get(p, ATTR_NAME), q,
+								      sizeof(q)), filled);
 			completed++;
 		}
 	}

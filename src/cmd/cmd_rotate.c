@@ -9,30 +9,37 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: %s [-d DATABASE] rotate NAME\n"
-		   "       %s [-d DATABASE] rotate --psk NAME\n"
+	fprintf(f, "usage: %s [-d DATABASE] rotate [--] NAME\n"
+		   "       %s [-d DATABASE] rotate --psk [--] NAME\n"
 		   "       %s [-d DATABASE] rotate --psk --all\n\n"
 		   "Replace keys. Without --psk: a new private key for NAME, whose public key\n"
 		   "is in every other peer's file. With --psk: new preshared keys for the\n"
 		   "pairs of NAME, or of every pair with --all. Then run genconfig and deploy\n"
 		   "the files it lists. A running interface takes a new preshared key at its\n"
 		   "next handshake (within two minutes); `wg syncconf` alone keeps the old\n"
-		   "session until then.\n", prog_name, prog_name, prog_name);
+		   "session until then.\n\n"
+		   "  --psk       the preshared keys instead of the private key\n"
+		   "  --all       with --psk: every pair of the mesh\n"
+		   "  -h, --help  show this help and exit\n"
+		   "  --          end of the options: a NAME that starts with '-' follows\n",
+		prog_name, prog_name, prog_name);
 }
 
 /* Which files change, so the user knows what to copy to which host. */
 static void tell_redeploy(const struct db *db, const char *name, bool psk)
 {
+	char q[QUOTED_LEN];
+
 	printf("Run genconfig, then deploy the new files: ");
 	if (!name) {
 		printf("every peer's file.\n");
 		return;
 	}
-	printf("%s.conf", name);
+	printf("%s.conf", printable(name, q, sizeof(q)));
 	for (size_t i = 0; i < db->count; i++) {
 		const char *other = peer_get(&db->peers[i], ATTR_NAME);
 		if (strcmp(other, name))
-			printf(", %s.conf", other);
+			printf(", %s.conf", printable(other, q, sizeof(q)));
 	}
 	printf("%s\n", psk ? "" : " (each holds the new public key)");
 }
@@ -40,8 +47,8 @@ static void tell_redeploy(const struct db *db, const char *name, bool psk)
 int cmd_rotate(const struct cmd_env *env, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "psk", no_argument, NULL, 'p' },
-		{ "all", no_argument, NULL, 'a' },
+		{ "psk", no_argument, NULL, 0x100 },
+		{ "all", no_argument, NULL, 0x101 },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -59,12 +66,13 @@ int cmd_rotate(const struct cmd_env *env, int argc, char **argv)
 			usage(stdout);
 			return 0;
 		}
-		if (c == 'p') {
+		if (c == 0x100) {
 			psk = true;
-		} else if (c == 'a') {
+		} else if (c == 0x101) {
 			all = true;
 		} else {
-			err_msg("rotate: option %s is not known", argv[optind - 1]);
+			char q[QUOTED_LEN];
+			err_msg("rotate: option %s is not known", opt_refused(argv, q, sizeof(q)));
 			goto try_help;
 		}
 	}
@@ -79,7 +87,8 @@ int cmd_rotate(const struct cmd_env *env, int argc, char **argv)
 	if (!psk) {
 		if (peer_new_key(&db.peers[i], ATTR_PRIVATEKEY) < 0 || db_save(&db) < 0)
 			goto out;
-		printf("New private key for %s.\n", name);
+		char q[QUOTED_LEN];
+		printf("New private key for %s.\n", printable(name, q, sizeof(q)));
 	} else {
 		if (psk_load(&store, env->database) < 0)
 			goto out;

@@ -21,6 +21,9 @@ struct showpeers_opts {
 };
 
 
+/* Long options without a short form: values past any character. */
+enum { OPT_STYLE = 0x100, OPT_SHOW_PRIVATE, OPT_SHOW_PSK };
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: %s [-d DATABASE] showpeers [NAME] [--style table|text] [-s] [-v]\n"
@@ -34,18 +37,23 @@ static void usage(FILE *f)
 		   "  --show-private      also show the private keys\n"
 		   "  --show-psk          with NAME: also show NAME's preshared keys\n"
 		   "  -h, --help          show this help and exit\n"
-		   "\nColours are used on a terminal only, and never when NO_COLOR is set.\n",
+		   "  --                  end of the options: a NAME that starts with '-'\n"
+		   "                      follows\n"
+		   "\nThe table fits the terminal's width (or COLUMNS): cells wrap between\n"
+		   "words, and a table that would have to cut a key, an address or a name\n"
+		   "is shown in the text style instead. Colours are used on a terminal\n"
+		   "only, and never when NO_COLOR is set.\n",
 		prog_name);
 }
 
 static int parse(struct showpeers_opts *o, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "style", required_argument, NULL, 'S' },
+		{ "style", required_argument, NULL, OPT_STYLE },
 		{ "simplify", no_argument, NULL, 's' },
 		{ "verbose", no_argument, NULL, 'v' },
-		{ "show-private", no_argument, NULL, 'P' },
-		{ "show-psk", no_argument, NULL, 'K' },
+		{ "show-private", no_argument, NULL, OPT_SHOW_PRIVATE },
+		{ "show-psk", no_argument, NULL, OPT_SHOW_PSK },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -55,7 +63,7 @@ static int parse(struct showpeers_opts *o, int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "hsv", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'S':
+		case OPT_STYLE:
 			if (strcmp(optarg, "table") && strcmp(optarg, "text")) {
 				char q[QUOTED_LEN];
 				err_msg("showpeers: --style: %s is not table or text",
@@ -70,19 +78,21 @@ static int parse(struct showpeers_opts *o, int argc, char **argv)
 		case 'v':
 			o->verbose = true;
 			break;
-		case 'P':
+		case OPT_SHOW_PRIVATE:
 			o->show_private = true;
 			break;
-		case 'K':
+		case OPT_SHOW_PSK:
 			o->show_psk = true;
 			break;
 		case 'h':
 			usage(stdout);
 			return -1;
-		default:
+		default: {
+			char q[QUOTED_LEN];
 			err_msg("showpeers: option %s is not known or lacks its value",
-				argv[optind - 1]);
+				opt_refused(argv, q, sizeof(q)));
 			goto usage;
+		}
 		}
 	}
 	if (optind < argc)
@@ -137,6 +147,14 @@ static const char *cell(const struct db *db, size_t peer, const struct column *c
 	}
 }
 
+/* Free text, which the table may cut inside a long word: the hooks and the
+ * columns it does not know. Keys, addresses and names are never cut. */
+static bool free_text(const struct column *c)
+{
+	return c->kind == COL_EXTRA ||
+	       (c->kind == COL_ATTR && c->index >= ATTR_PREUP && c->index <= ATTR_POSTDOWN);
+}
+
 /* True when some shown peer has a value in the column, or with -v. */
 static bool wanted(const struct showpeers_opts *o, const struct db *db, size_t first, size_t n,
 		   key_b64 *pub, const struct column *c)
@@ -148,9 +166,10 @@ static bool wanted(const struct showpeers_opts *o, const struct db *db, size_t f
 }
 
 /* The attribute table in order, the public key where the private key stands
- * (which shows only with --show-private), then the extra columns. */
+ * (which shows only with --show-private), then every extra column: out holds
+ * ATTR_COUNT + 1 + db->extra_count. */
 static size_t pick_columns(const struct showpeers_opts *o, const struct db *db, size_t first,
-			   size_t n, key_b64 *pub, struct column *out, size_t max)
+			   size_t n, key_b64 *pub, struct column *out)
 {
 	size_t cols = 0;
 
@@ -165,7 +184,7 @@ static size_t pick_columns(const struct showpeers_opts *o, const struct db *db, 
 		if (a == ATTR_PRIVATEKEY && wanted(o, db, first, n, pub, &k))
 			out[cols++] = k;
 	}
-	for (size_t e = 0; e < db->extra_count && cols < max; e++) {
+	for (size_t e = 0; e < db->extra_count; e++) {
 		struct column c = { db->extra_cols[e], NULL, COL_EXTRA, e };
 		if (wanted(o, db, first, n, pub, &c))
 			out[cols++] = c;
@@ -173,56 +192,72 @@ static size_t pick_columns(const struct showpeers_opts *o, const struct db *db, 
 	return cols;
 }
 
-/* The text to show: as it is, or quoted with escapes when it holds control
- * characters (an extra column may; an escape sequence must not reach the
- * terminal raw). A quoted copy is stored in *owned. */
+/* The text to show: as it is, or quoted whole with escapes when it holds what
+ * must not reach the terminal raw (a control or bidi character, a byte that
+ * is not UTF-8: an extra column may). A quoted copy is stored in *owned;
+ * NULL when out of memory. */
 static const char *shown(const char *text, char **owned)
 {
-	char q[QUOTED_LEN * 4];
-
-	if (!attr_has_control(text))
+	if (plain_text(text))
 		return text;
-	*owned = xstrdup(quoted(text, q, sizeof(q)));
-	return *owned ? *owned : "";
+	return *owned = quoted_dup(text);
+}
+
+/* The arrays of one show(), freed together. */
+struct view {
+	struct column *colv;
+	const char **headers, **colors, **cells;
+	bool *split;
+	char **owned;
+	size_t n_owned;
+};
+
+static void view_free(struct view *v)
+{
+	for (size_t i = 0; v->owned && i < v->n_owned; i++)
+		free(v->owned[i]);
+	free(v->owned);
+	free(v->cells);
+	free(v->split);
+	free(v->colors);
+	free(v->headers);
+	free(v->colv);
 }
 
 static int show(const struct showpeers_opts *o, const struct db *db, size_t first, size_t n)
 {
-	struct column colv[TABLE_MAX_COLS];
-	const char *headers[TABLE_MAX_COLS], *colors[TABLE_MAX_COLS];
+	size_t max = ATTR_COUNT + 1 + db->extra_count, cols;
 	key_b64 *pub = calloc(n + 1, sizeof(*pub));
-	const char **cells = NULL;
-	char **owned = NULL;
-	size_t cols;
+	struct view v = { 0 };
 	int ret = 1;
 
-	if (!pub)
+	if (!pub || !(v.colv = calloc(max, sizeof(*v.colv))) ||
+	    !(v.headers = calloc(max, sizeof(*v.headers))) ||
+	    !(v.colors = calloc(max, sizeof(*v.colors))) ||
+	    !(v.split = calloc(max, sizeof(*v.split))))
 		goto out;
 	for (size_t r = 0; r < n; r++)
 		if (key_public_b64(pub[r], peer_get(&db->peers[first + r], ATTR_PRIVATEKEY)) < 0)
 			pub[r][0] = '\0';
-	cols = pick_columns(o, db, first, n, pub, colv, TABLE_MAX_COLS);
-	if (!(cells = calloc(n * cols + 1, sizeof(*cells))))
-		goto out;
-	if (!(owned = calloc(n * cols + cols + 1, sizeof(*owned))))
+	cols = pick_columns(o, db, first, n, pub, v.colv);
+	v.n_owned = n * cols + cols;
+	if (!(v.cells = calloc(n * cols + 1, sizeof(*v.cells))) ||
+	    !(v.owned = calloc(v.n_owned + 1, sizeof(*v.owned))))
 		goto out;
 	for (size_t c = 0; c < cols; c++) {
-		headers[c] = shown(colv[c].header, &owned[n * cols + c]);
-		colors[c] = colv[c].color;
+		if (!(v.headers[c] = shown(v.colv[c].header, &v.owned[n * cols + c])))
+			goto out;
+		v.colors[c] = v.colv[c].color;
+		v.split[c] = free_text(&v.colv[c]);
 		for (size_t r = 0; r < n; r++)
-			cells[r * cols + c] = shown(cell(db, first + r, &colv[c], pub[r]),
-						    &owned[r * cols + c]);
+			if (!(v.cells[r * cols + c] = shown(cell(db, first + r, &v.colv[c], pub[r]),
+							    &v.owned[r * cols + c])))
+				goto out;
 	}
+	struct table t = { cols, n, v.headers, v.colors, v.split, v.cells };
 	if (o->text) {
-		for (size_t r = 0; r < n; r++) {
-			if (r)
-				putchar('\n');
-			for (size_t c = 0; c < cols; c++)
-				printf("%s: %s\n", headers[c], cells[r * cols + c]);
-		}
-		ret = 0;
+		ret = table_print_text(stdout, &t, screen_width()) < 0;
 	} else {
-		struct table t = { cols, n, headers, colors, cells };
 		const char *no_color = getenv("NO_COLOR");
 		ret = table_print(stdout, &t, screen_width(),
 				  isatty(STDOUT_FILENO) && !(no_color && *no_color)) < 0;
@@ -230,10 +265,7 @@ static int show(const struct showpeers_opts *o, const struct db *db, size_t firs
 out:
 	if (ret)
 		err_msg("out of memory");
-	for (size_t i = 0; owned && i < n * cols + cols; i++)
-		free(owned[i]);
-	free(owned);
-	free(cells);
+	view_free(&v);
 	free(pub);
 	return ret;
 }
@@ -241,6 +273,7 @@ out:
 static int show_psk(const struct db *db, const char *name)
 {
 	struct psk_store store;
+	char q[QUOTED_LEN];
 	int ret = 1;
 
 	if (psk_load(&store, db->path) < 0)
@@ -249,14 +282,15 @@ static int show_psk(const struct db *db, const char *name)
 		err_msg("showpeers: %s has no preshared keys", db->path);
 		goto out;
 	}
-	printf("\nPreshared keys of %s:\n", name);
+	printf("\nPreshared keys of %s:\n", printable(name, q, sizeof(q)));
 	for (size_t i = 0; i < db->count; i++) {
 		const char *other = peer_get(&db->peers[i], ATTR_NAME);
 		const char *key = strcmp(other, name) ? psk_get(&store, name, other) : NULL;
 		if (key)
-			printf("  with %s: %s\n", other, key);
+			printf("  with %s: %s\n", printable(other, q, sizeof(q)), key);
 		else if (strcmp(other, name))
-			printf("  with %s: (none yet: genconfig creates it)\n", other);
+			printf("  with %s: (none yet: genconfig creates it)\n",
+			       printable(other, q, sizeof(q)));
 	}
 	ret = 0;
 out:

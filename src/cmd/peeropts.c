@@ -180,33 +180,67 @@ void peer_opts_free(struct peer_opts *o)
 	}
 }
 
+/* Help lines fit in 80 columns: the option in the first 33, its text wrapped
+ * between words in the rest (the attribute table's help strings are one line
+ * each, of any length). */
+#define HELP_LEFT 33
+#define HELP_WIDTH 80
+
+static void help_line(FILE *f, const char *left, const char *text, const char *suffix)
+{
+	char line[512];
+	const char *p = line;
+
+	snprintf(line, sizeof(line), "%s%s", text, suffix ? suffix : "");
+	fprintf(f, "  %-*s", HELP_LEFT - 3, left);
+	/* A left part wider than its space: the text starts on the next line. */
+	if (strlen(left) > HELP_LEFT - 3)
+		fprintf(f, "\n%*s", HELP_LEFT - 1, "");
+	while (*p) {
+		size_t len = strlen(p), cut = len;
+		if (len > HELP_WIDTH - HELP_LEFT) {
+			for (cut = HELP_WIDTH - HELP_LEFT; cut > 0 && p[cut] != ' '; cut--)
+				;
+			if (cut == 0)
+				cut = strcspn(p, " ");
+		}
+		fprintf(f, " %.*s\n", (int)cut, p);
+		p += cut;
+		while (*p == ' ')
+			p++;
+		if (*p)
+			fprintf(f, "%*s", HELP_LEFT - 1, "");
+	}
+}
+
 void peer_opts_usage(FILE *f, const char *cmd, bool update)
 {
-	fprintf(f, "usage: %s [-d DATABASE] %s NAME%s", prog_name, cmd,
-		update ? "" : " --address ADDRESS");
-	fprintf(f, " [OPTION]...\n\n%s\n\n", update
-		? "Change the given values of a peer of the database." : "Add a peer to the database.");
-	fprintf(f, "  %-30s %s\n", "NAME", "name that identifies the peer");
+	fprintf(f, "usage: %s [-d DATABASE] %s NAME%s [OPTION]...\n\n%s\n\n", prog_name,
+		cmd, update ? "" : " --address ADDRESS",
+		update ? "Change the given values of a peer of the database."
+		       : "Add a peer to the database.");
+	help_line(f, "NAME", "name that identifies the peer", NULL);
 	for (int i = 0; i < ATTR_COUNT; i++) {
-		char left[64];
+		char left[64], def[64] = "", undo[128];
 		if (!attrs[i].option)
 			continue;
 		snprintf(left, sizeof(left), "--%s%s%s", attrs[i].option,
 			 attrs[i].metavar ? " " : "", attrs[i].metavar ? attrs[i].metavar : "");
-		fprintf(f, "  %-30s %s", left, attrs[i].help);
 		if (attrs[i].def && !update)
-			fprintf(f, " (default %s)", attrs[i].def);
-		fputc('\n', f);
+			snprintf(def, sizeof(def), " (default %s)", attrs[i].def);
+		help_line(f, left, attrs[i].help, def);
 		if (update && attrs[i].kind == KIND_BOOL) {
 			snprintf(left, sizeof(left), "--no-%s", attrs[i].option);
-			fprintf(f, "  %-30s do not %s\n", left, attrs[i].help);
+			snprintf(undo, sizeof(undo), "do not %s", attrs[i].help);
+			help_line(f, left, undo, NULL);
 		}
 		if (i == ATTR_PRIVATEKEY)
-			fprintf(f, "  %-30s %s\n", "--privatekey-file FILE",
-				"read the private key from FILE (unlike --privatekey,\n"
-				"                                 not visible to other users in ps)");
+			help_line(f, "--privatekey-file FILE",
+				  "read the private key from FILE, or standard input for - "
+				  "(unlike --privatekey, not visible to other users in ps)", NULL);
 	}
-	fprintf(f, "  %-30s %s\n", "-h, --help", "show this help and exit");
+	help_line(f, "-h, --help", "show this help and exit", NULL);
+	help_line(f, "--", "end of the options: a NAME that starts with '-' follows", NULL);
 	if (update)
 		fprintf(f, "\nAn empty value (--endpoint '') clears the field.\n");
 	else

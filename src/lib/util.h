@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 extern const char *prog_name;
 
@@ -13,14 +14,45 @@ void err_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warn_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Copies s into out (len bytes) as a double-quoted string with C escapes for
- * quotes, backslashes and control characters, truncated with "..." when long.
+ * quotes, backslashes and everything that must not reach a terminal raw:
+ * control characters (C0 and DEL as \xNN, C1 as \u0080-\u009f), the
+ * invisible and bidirectional format characters of char_is_hidden (\u202e)
+ * and bytes that are not UTF-8 (\x80). Truncated with "..." when long.
  * Returns out. */
 const char *quoted(const char *s, char *out, size_t len);
 #define QUOTED_LEN 96
 
-/* s itself when it holds no control character, else quoted(s) in out: for
- * names on a terminal, where an escape sequence must not reach it raw. */
+/* quoted(s) whole, never truncated, allocated (free with free()); NULL when
+ * out of memory. */
+char *quoted_dup(const char *s);
+
+/* s itself when plain_text(s), else quoted(s) in out: for names on a
+ * terminal, where an escape sequence or a bidi override must not reach it. */
 const char *printable(const char *s, char *out, size_t len);
+
+/* The option that getopt_long has just refused, for a message: "-x" for a
+ * short one (optopt), else the word as typed, through printable(). Long
+ * options without a short form must have values from 0x100. */
+const char *opt_refused(char **argv, char *out, size_t len);
+
+/* s itself when plain_text(s), else s with the escapes of quoted() for what
+ * must not reach a terminal, without quotes around it (quotes and backslashes
+ * are left as they are): for a whole message that names things in it. */
+const char *unhidden(const char *s, char *out, size_t len);
+
+/* True when s is valid UTF-8 without a character of char_is_hidden: it can be
+ * shown as it is. */
+bool plain_text(const char *s);
+
+/* Control characters (C0, DEL, C1) and the format characters that hide or
+ * reorder text on a screen: U+061C, U+200B-U+200F, U+2028-U+202E,
+ * U+2060-U+206F, U+FEFF, U+FFF9-U+FFFB. */
+bool char_is_hidden(uint32_t cp);
+
+/* Decodes the UTF-8 character at s (not at its NUL) into *cp: its length in
+ * bytes, or 0 when s does not start with a valid one (a stray byte, an
+ * overlong form, a surrogate). */
+size_t utf8_decode(const char *s, uint32_t *cp);
 
 /* Walks a comma-separated list: each call gives the next item (*item, *len),
  * without the white space around it, and false after the last one. Set *cursor to

@@ -47,7 +47,9 @@ void lint_fprint(FILE *out, const struct db *db, const struct lint_finding *f)
 	}
 	if (f->column)
 		fprintf(out, "column %s: ", f->column);
-	fprintf(out, "%s\n", f->msg);
+	/* The message may name other peers: nothing in it reaches the terminal raw. */
+	char m[1024];
+	fprintf(out, "%s\n", unhidden(f->msg, m, sizeof(m)));
 }
 
 void lint_print(void *ctx, const struct lint_finding *f)
