@@ -52,7 +52,7 @@ static void usage(FILE *f)
 		   "  --format F[,F...]        the formats to write (default: wg-quick):\n",
 		prog_name);
 	for (size_t i = 0; formats[i]; i++)
-		fprintf(f, "                             %-9s %s\n", formats[i]->name, formats[i]->help);
+		fprintf(f, "      %-9s  %s\n", formats[i]->name, formats[i]->help);
 	fprintf(f, "  --strict                 a value a format cannot carry is an error, not a\n"
 		   "                           warning\n"
 		   "  --secrets                json: also the private and preshared keys\n"

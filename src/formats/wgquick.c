@@ -247,7 +247,7 @@ static int wgq_render(const struct mesh *m, const void *state, const struct form
 
 const struct format format_wgquick = {
 	.name = "wg-quick",
-	.help = "NAME.conf for wg-quick(8) and the WireGuard apps (the default)",
+	.help = "NAME.conf, for wg-quick(8) and the WireGuard apps",
 	.prepare = wgq_prepare,
 	.render = wgq_render,
 	.release = wgq_release,
