@@ -229,10 +229,9 @@ static int mikrotik_render(const struct mesh *m, const void *state, const struct
 	 * also reads addresses and lists: keep to what an interface name is. */
 	if (!attr_is_ifname(ifname)) {
 		char q[QUOTED_LEN], ref[256];
-		snprintf(err, errlen, "%s: column Name: %s is not an interface name "
-			 "([a-zA-Z0-9_=+.-]{1,15}) for the mikrotik format: name the interface "
-			 "with --interface", peer_ref(m, n, ref, sizeof(ref)),
-			 quoted(ifname, q, sizeof(q)));
+		snprintf(err, errlen, "%s: column Name: the mikrotik format: %s is not an "
+			 "interface name ([a-zA-Z0-9_=+.-]{1,15}): name the interface with "
+			 "--interface", peer_ref(m, n, ref, sizeof(ref)), quoted(ifname, q, sizeof(q)));
 		return -1;
 	}
 	f = format_node_file(out, o, n, "rsc");

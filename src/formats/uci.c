@@ -198,15 +198,15 @@ static int check_ifname(const struct mesh *m, const struct mesh_node *n, const c
 		why = "is not a UCI interface name (letters, digits and _, at most 15)";
 	for (size_t i = 0; !why && uci_default_sections[i]; i++)
 		if (!strcmp(ifname, uci_default_sections[i]))
-			why = "is a section of OpenWrt's default network configuration, "
-			      "which the script would replace";
+			why = "would replace a section of OpenWrt's default network "
+			      "configuration";
 	if (!why)
 		return 0;
 	if (given)
 		snprintf(where, sizeof(where), "--interface");
 	else
 		snprintf(where, sizeof(where), "%s: column Name", peer_ref(m, n, ref, sizeof(ref)));
-	snprintf(err, errlen, "%s: %s %s for the uci format%s", where, quoted(ifname, q, sizeof(q)),
+	snprintf(err, errlen, "%s: the uci format: %s %s%s", where, quoted(ifname, q, sizeof(q)),
 		 why, given ? "" : ": name the interface with --interface");
 	return -1;
 }
