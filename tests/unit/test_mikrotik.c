@@ -349,8 +349,8 @@ static void test_interface_names(void **state)
 	(void)state;
 	render_text(&r, csv, 0, NULL, NULL);
 	assert_int_equal(r.rc, -1);
-	assert_string_equal(r.err, "test.csv:2: peer tokyo 1: column Name: \"tokyo 1\" is not an "
-			    "interface name ([a-zA-Z0-9_=+.-]{1,15}) for the mikrotik format: name "
+	assert_string_equal(r.err, "test.csv:2: peer tokyo 1: column Name: the mikrotik format: "
+			    "\"tokyo 1\" is not an interface name ([a-zA-Z0-9_=+.-]{1,15}): name "
 			    "the interface with --interface");
 	done(&r);
 	render_text(&r, csv, 0, "wg0", NULL);

@@ -339,14 +339,14 @@ static void test_interface_names(void **state)
 	(void)state;
 	render_text(&r, csv, 0, NULL, NULL);
 	assert_int_equal(r.rc, -1);
-	assert_string_equal(r.err, "test.csv:2: peer tokyo-1: column Name: \"tokyo-1\" is not a UCI "
-			    "interface name (letters, digits and _, at most 15) for the uci format: "
+	assert_string_equal(r.err, "test.csv:2: peer tokyo-1: column Name: the uci format: \"tokyo-1\" "
+			    "is not a UCI interface name (letters, digits and _, at most 15): "
 			    "name the interface with --interface");
 	done(&r);
 	render_text(&r, csv, 1, NULL, NULL);
 	assert_int_equal(r.rc, -1);
-	assert_contains(r.err, "test.csv:3: peer lan: column Name: \"lan\" is a section of "
-			       "OpenWrt's default network configuration");
+	assert_contains(r.err, "test.csv:3: peer lan: column Name: the uci format: \"lan\" would "
+			       "replace a section of OpenWrt's default network configuration");
 	done(&r);
 	render_text(&r, csv, 2, NULL, NULL);
 	assert_int_equal(r.rc, -1);
@@ -354,8 +354,8 @@ static void test_interface_names(void **state)
 	done(&r);
 	render_text(&r, csv, 0, "wg-0", NULL);
 	assert_int_equal(r.rc, -1);
-	assert_string_equal(r.err, "--interface: \"wg-0\" is not a UCI interface name (letters, "
-			    "digits and _, at most 15) for the uci format");
+	assert_string_equal(r.err, "--interface: the uci format: \"wg-0\" is not a UCI interface "
+			    "name (letters, digits and _, at most 15)");
 	done(&r);
 	/* --interface names the sections, and the file NAME/IF.uci. */
 	render_text(&r, csv, 0, "wg0", NULL);
