@@ -19,15 +19,24 @@ int mikrotik_put_string(struct buf *out, const char *s)
 	if (buf_putc(out, '"') < 0)
 		return -1;
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		size_t run = 0;
 		int rc;
+		/* Runs of plain characters at once: a mesh's files hold millions. */
+		while (p[run] >= 0x20 && p[run] < 0x7f && p[run] != '"' && p[run] != '\\' &&
+		       p[run] != '$' && p[run] != '?')
+			run++;
+		if (run) {
+			if (buf_append(out, p, run) < 0)
+				return -1;
+			p += run - 1;
+			continue;
+		}
 		if (*p == '"' || *p == '\\' || *p == '$' || *p == '?') {
 			char esc[2] = { '\\', (char)*p };
 			rc = buf_append(out, esc, 2);
-		} else if (*p < 0x20 || *p >= 0x7f) {
+		} else {
 			char esc[3] = { '\\', hex[*p >> 4], hex[*p & 15] };
 			rc = buf_append(out, esc, 3);
-		} else {
-			rc = buf_putc(out, (char)*p);
 		}
 		if (rc < 0)
 			return -1;
