@@ -87,12 +87,18 @@ static int put_uint(struct buf *out, const char *section, const char *option, un
 	return put_set(out, section, option, text);
 }
 
+/* Networks, host bits cleared when masked: netifd hands allowed_ips to the
+ * kernel as routes, and the kernel refuses 10.2.0.1/16 (wg-quick's routes come
+ * from wg, which clears them); addresses keep theirs. */
 static int put_nets(struct buf *out, const char *section, const char *option,
-		    const struct ipnet *v, size_t n)
+		    const struct ipnet *v, size_t n, bool masked)
 {
 	for (size_t i = 0; i < n; i++) {
 		char text[IPNET_STRLEN];
-		ipnet_format(&v[i], text);
+		struct ipnet net = v[i];
+		if (masked)
+			ipnet_mask(&net);
+		ipnet_format(&net, text);
 		if (put_add_list(out, section, option, text) < 0)
 			return -1;
 	}
@@ -117,7 +123,7 @@ static int render_interface(const struct mesh_node *n, const char *ifname, struc
 	*secret_end = out->len;
 	if (n->listen_port && put_uint(out, ifname, "listen_port", n->listen_port) < 0)
 		return -1;
-	if (put_nets(out, ifname, "addresses", n->addresses, n->n_addresses) < 0)
+	if (put_nets(out, ifname, "addresses", n->addresses, n->n_addresses, false) < 0)
 		return -1;
 	if (n->mtu && put_uint(out, ifname, "mtu", n->mtu) < 0)
 		return -1;
@@ -159,7 +165,7 @@ static int render_peer(const struct mesh_node *n, const struct mesh_link *l, con
 	if (r->has_endpoint && (put_set(out, sec, "endpoint_host", r->endpoint.host) < 0 ||
 				put_uint(out, sec, "endpoint_port", r->endpoint.port) < 0))
 		return -1;
-	if (put_nets(out, sec, "allowed_ips", l->routes, l->n_routes) < 0 ||
+	if (put_nets(out, sec, "allowed_ips", l->routes, l->n_routes, true) < 0 ||
 	    put_set(out, sec, "route_allowed_ips", n->table == TABLE_OFF ? "0" : "1") < 0)
 		return -1;
 	if (l->keepalive >= 0 && put_uint(out, sec, "persistent_keepalive",

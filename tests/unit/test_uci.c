@@ -33,10 +33,12 @@ struct rendered {
 };
 
 /* Renders node i of the database text; r->rc is what render returned. */
+static bool legacy;
+
 static void render_text(struct rendered *r, const char *csv, size_t i, const char *ifname,
 			const struct psk_store *psk)
 {
-	struct mesh_opts mo = { .psk = psk };
+	struct mesh_opts mo = { .legacy = legacy, .psk = psk };
 	struct format_opts fo = { .ifname = ifname };
 	struct out_files empty = OUT_FILES_INIT;
 
@@ -261,6 +263,23 @@ static void test_every_option(void **state)
 	done(&r);
 }
 
+/* --legacy-allowedips routes each Address with its own prefix: netifd makes
+ * kernel routes of allowed_ips, and the kernel refuses host bits. */
+static void test_legacy_allowed_ips_are_masked(void **state)
+{
+	char *csv = slurp(SEED4 "database.csv", NULL);
+	struct rendered r;
+
+	(void)state;
+	legacy = true;
+	render_text(&r, csv, 0, NULL, NULL);
+	legacy = false;
+	assert_contains(text_of(&r), "add_list network.wgpeer_tokyo1_1.allowed_ips='10.2.0.0/16'\n");
+	assert_contains(text_of(&r), "add_list network.tokyo1.addresses='10.1.0.1/16'\n");
+	done(&r);
+	free(csv);
+}
+
 static void test_table_off_routes_nothing(void **state)
 {
 	struct rendered r;
@@ -433,6 +452,7 @@ int main(void)
 		cmocka_unit_test(test_seed4_file),
 		cmocka_unit_test(test_every_section_is_deleted_before_it_is_made),
 		cmocka_unit_test(test_every_option),
+		cmocka_unit_test(test_legacy_allowed_ips_are_masked),
 		cmocka_unit_test(test_table_off_routes_nothing),
 		cmocka_unit_test(test_hostile_names_round_trip),
 		cmocka_unit_test(test_quoting),
