@@ -279,7 +279,7 @@ static const char *mikrotik_cannot(const struct mesh_node *n, enum attr_id id)
 
 const struct format format_mikrotik = {
 	.name = "mikrotik",
-	.help = "NAME.rsc: a RouterOS v7 script for MikroTik routers (/import)",
+	.help = "NAME.rsc: RouterOS v7 script (MikroTik)",
 	.cannot = mikrotik_cannot,
 	.render = mikrotik_render,
 };

@@ -277,7 +277,7 @@ static const char *uci_cannot(const struct mesh_node *n, enum attr_id id)
 
 const struct format format_uci = {
 	.name = "uci",
-	.help = "NAME.uci: a `uci batch` script for OpenWrt (/etc/config/network)",
+	.help = "NAME.uci: uci batch script for OpenWrt",
 	.cannot = uci_cannot,
 	.render = uci_render,
 };
