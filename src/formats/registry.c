@@ -1,5 +1,7 @@
 #include "formats/format.h"
 
+#include "formats/mikrotik.h"
+#include "formats/uci.h"
 #include "formats/wgquick.h"
 #include "lib/util.h"
 
@@ -8,6 +10,8 @@
 
 const struct format *const formats[] = {
 	&format_wgquick,
+	&format_uci,
+	&format_mikrotik,
 	NULL,
 };
 
