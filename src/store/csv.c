@@ -1,5 +1,7 @@
 #include "store/csv.h"
 
+#include "lib/utf8.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,11 +54,21 @@ static int push_field(struct csv_row *row, size_t *cap, struct buf *field)
 	return 0;
 }
 
+/* A row whose every field is empty or white space: a blank line, or what a
+ * spreadsheet writes for a cleared row (";;;"). */
+static bool blank_row(const struct csv_row *row)
+{
+	for (size_t i = 0; i < row->count; i++)
+		if (row->fields[i][strspn(row->fields[i], " \t")])
+			return false;
+	return true;
+}
+
 static int push_row(struct csv_doc *doc, size_t *cap, struct csv_row *row, size_t *row_cap)
 {
-	/* A line with one empty field is a blank line: skip it. */
-	if (row->count == 1 && row->fields[0][0] == '\0') {
-		free(row->fields[0]);
+	if (blank_row(row)) {
+		for (size_t i = 0; i < row->count; i++)
+			free(row->fields[i]);
 		free(row->fields);
 	} else {
 		if (grow(&doc->rows, cap, doc->count + 1, sizeof(*doc->rows)) < 0)
@@ -76,6 +88,45 @@ static int fail(struct csv_error *err, size_t line, size_t field, const char *ms
 	return -1;
 }
 
+/* UTF-16 as Windows saves "Unicode text": a byte-order mark, or an ASCII text
+ * with a NUL before or after each character. */
+static bool is_utf16(const unsigned char *p, size_t len)
+{
+	size_t nuls[2] = { 0, 0 }, n = len < 64 ? len : 64;
+
+	if (len >= 2 && ((p[0] == 0xff && p[1] == 0xfe) || (p[0] == 0xfe && p[1] == 0xff)))
+		return true;
+	for (size_t i = 0; i < n; i++)
+		nuls[i % 2] += !p[i];
+	/* Every other byte NUL (ASCII text), the other ones not. */
+	return n >= 4 && (nuls[0] * 2 >= n - 1 || nuls[1] * 2 >= n - 1) && nuls[0] != nuls[1];
+}
+
+/* Fills err with the line and column (in characters) of the first byte of the
+ * len bytes at p that is not UTF-8; returns -1 then, or 0 when all are. */
+static int check_utf8(const char *p, size_t len, struct csv_error *err)
+{
+	size_t at = utf8_invalid_at(p, len), line = 1, col = 1;
+	const char *bad = p + at - 1;
+	char msg[sizeof(err->msg)];
+
+	if (!at)
+		return 0;
+	for (const char *q = p; q < bad; q++) {
+		if (*q == '\n') {
+			line++;
+			col = 1;
+		} else if (((unsigned char)*q & 0xc0) != 0x80) {
+			col++;
+		}
+	}
+	snprintf(msg, sizeof(msg), "byte 0x%02x is not UTF-8 (a Latin-1 or Windows-1252 "
+		 "file?): save it as \"CSV UTF-8\"", (unsigned char)*bad);
+	fail(err, line, 0, msg);
+	err->column = col;
+	return -1;
+}
+
 int csv_parse(const char *text, size_t len, struct csv_doc *doc, struct csv_error *err)
 {
 	const char *p = text, *end = text + len;
@@ -92,6 +143,11 @@ int csv_parse(const char *text, size_t len, struct csv_doc *doc, struct csv_erro
 		doc->bom = true;
 		p += 3;
 	}
+	if (is_utf16((const unsigned char *)p, (size_t)(end - p))) {
+		fail(err, 1, 0, "this is UTF-16 text: save it as \"CSV UTF-8\" (comma or "
+		     "semicolon separated)");
+		goto out;
+	}
 	doc->sep = detect_sep(p, end);
 	if (memchr(p, '\0', (size_t)(end - p))) {
 		const char *nul = memchr(p, '\0', (size_t)(end - p));
@@ -101,6 +157,8 @@ int csv_parse(const char *text, size_t len, struct csv_doc *doc, struct csv_erro
 		fail(err, l, 0, "NUL byte: this is not a text file");
 		goto out;
 	}
+	if (check_utf8(p, (size_t)(end - p), err) < 0)
+		goto out;
 	while (p < end) {
 		bool was_quoted = false;
 
