@@ -468,3 +468,10 @@ long lint_peer(const struct db *db, size_t self, unsigned what, const struct lin
 	free(addrs);
 	return r.errors;
 }
+
+long lint_keys(const struct db *db, const struct lint_opts *opts)
+{
+	struct run r = { db, opts, 0 };
+
+	return check_duplicate_keys(&r) < 0 ? -1 : r.errors;
+}

@@ -40,6 +40,10 @@ enum { LINT_PEER_KEY = 1, LINT_PEER_ADDRESS = 2 };
  * its addresses (a warning). O(n). Returns the number of errors reported. */
 long lint_peer(const struct db *db, size_t self, unsigned what, const struct lint_opts *opts);
 
+/* Only the check of lint_db for peers with the same public key, for init, which
+ * fills a database typed in a spreadsheet. Returns the number of errors, or -1. */
+long lint_keys(const struct db *db, const struct lint_opts *opts);
+
 /* One line: "error: FILE:LINE: peer NAME: column COLUMN: message". */
 void lint_fprint(FILE *out, const struct db *db, const struct lint_finding *f);
 /* The default report: lint_fprint on stderr after the program name; ctx is the db. */
