@@ -466,8 +466,8 @@ const char *attr_check(enum attr_id id, const char *value)
 	if (!value || !*value)
 		return NULL;
 	if ((at = utf8_invalid_at(value, strlen(value))))
-		return because("valid UTF-8 text", "byte %zu (0x%02x) is not UTF-8; save the file "
-			       "as \"CSV UTF-8\"", at, (unsigned char)value[at - 1]);
+		return because("valid UTF-8 text", "byte %zu (0x%02x) is not UTF-8 (Latin-1 or "
+			       "Windows-1252 text?)", at, (unsigned char)value[at - 1]);
 	/* Whatever the column, a control character (a newline above all) would
 	 * break the line of the config it is written to, or inject another. */
 	if (attr_has_control(value))

@@ -328,7 +328,7 @@ static void test_spreadsheet_values(void **state)
 	REFUSES(ATTR_NAME, "Z\xfc" "rich", "a\xc0\xaf" "b", "\xed\xa0\x80");
 	ACCEPTS(ATTR_NAME, "Z\xc3\xbcrich", "\xf0\x9f\x98\x80");
 	REFUSES(ATTR_POSTUP, "echo \xe9" "t\xe9");
-	assert_non_null(strstr(attr_check(ATTR_NAME, "Z\xfc" "rich"), "CSV UTF-8"));
+	assert_non_null(strstr(attr_check(ATTR_NAME, "Z\xfc" "rich"), "0xfc"));
 	REFUSES(ATTR_NAME, "tokyo\xc2\xa0" "1", "a\xe2\x80\xaf" "b", "a\xe2\x80\x8b");
 	REFUSES(ATTR_ADDRESS, "10.0.0.1/24\xc2\xa0");
 	REFUSES(ATTR_PRIVATEKEY, "\xc2\xa0" "2D34jpbTsU+KeBqfItTEbL5m7nYcBomWWJGTYCT6eko=");
