@@ -6,18 +6,36 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A row whose fields hold only these is blank, whatever the separator. */
+#define BLANK_CHARS " \t,;"
+
+/* The separator of the first line that is not blank (see blank_row): a sheet
+ * may begin with cleared rows, ";;;", which are skipped and must not decide. */
 static char detect_sep(const char *p, const char *end)
 {
 	size_t commas = 0, semis = 0;
-	bool quoted = false;
+	bool quoted = false, content = false;
 
-	for (; p < end && (quoted || (*p != '\n' && *p != '\r')); p++) {
-		if (*p == '"')
+	for (; p < end; p++) {
+		if (!quoted && (*p == '\n' || *p == '\r')) {
+			if (content)
+				break;
+			commas = semis = 0;
+			continue;
+		}
+		if (quoted && *p == '"' && p + 1 < end && p[1] == '"') {
+			content = true;	/* a quote inside a quoted field */
+			p++;
+		} else if (*p == '"')
 			quoted = !quoted;
+		else if (quoted)
+			content = true;
 		else if (!quoted && *p == ',')
 			commas++;
 		else if (!quoted && *p == ';')
 			semis++;
+		else if (!strchr(BLANK_CHARS, *p))
+			content = true;
 	}
 	return semis > commas ? ';' : ',';
 }
@@ -54,19 +72,20 @@ static int push_field(struct csv_row *row, size_t *cap, struct buf *field)
 	return 0;
 }
 
-/* A row whose every field is empty or white space: a blank line, or what a
- * spreadsheet writes for a cleared row (";;;"). */
-static bool blank_row(const struct csv_row *row)
+/* A field that leaves its row blank: empty quotes, or unquoted white space and
+ * separators (a "," in a ';' file too, so that blank rows are the same whatever
+ * the separator detect_sep finds). A blank row is a blank line, or what a
+ * spreadsheet writes for a cleared row (";;;"). Quoted text is never blank: the
+ * tool writes every field quoted, and a value must come back. */
+static bool blank_field(const char *f, bool was_quoted)
 {
-	for (size_t i = 0; i < row->count; i++)
-		if (row->fields[i][strspn(row->fields[i], " \t")])
-			return false;
-	return true;
+	return was_quoted ? !*f : !f[strspn(f, BLANK_CHARS)];
 }
 
-static int push_row(struct csv_doc *doc, size_t *cap, struct csv_row *row, size_t *row_cap)
+static int push_row(struct csv_doc *doc, size_t *cap, struct csv_row *row, size_t *row_cap,
+		    bool blank)
 {
-	if (blank_row(row)) {
+	if (blank) {
 		for (size_t i = 0; i < row->count; i++)
 			free(row->fields[i]);
 		free(row->fields);
@@ -131,9 +150,10 @@ int csv_parse(const char *text, size_t len, struct csv_doc *doc, struct csv_erro
 {
 	const char *p = text, *end = text + len;
 	struct csv_row row = { NULL, 0, 1 };
+	const char *row_start, *first_row = NULL;
 	struct buf field = BUF_INIT;
 	size_t line = 1, rows_cap = 0, fields_cap = 0;
-	bool first_eol = true;
+	bool first_eol = true, blank = true;
 	int ret = -1;
 
 	memset(doc, 0, sizeof(*doc));
@@ -159,6 +179,7 @@ int csv_parse(const char *text, size_t len, struct csv_doc *doc, struct csv_erro
 	}
 	if (check_utf8(p, (size_t)(end - p), err) < 0)
 		goto out;
+	row_start = p;
 	while (p < end) {
 		bool was_quoted = false;
 
@@ -202,6 +223,7 @@ int csv_parse(const char *text, size_t len, struct csv_doc *doc, struct csv_erro
 			if (buf_putc(&field, *p++) < 0)
 				goto oom;
 		}
+		blank = blank && blank_field(field.data ? field.data : "", was_quoted);
 		if (push_field(&row, &fields_cap, &field) < 0)
 			goto oom;
 		if (p < end && *p == doc->sep) {
@@ -223,13 +245,26 @@ int csv_parse(const char *text, size_t len, struct csv_doc *doc, struct csv_erro
 			p++;
 		}
 		first_eol = false;
-		if (push_row(doc, &rows_cap, &row, &fields_cap) < 0)
+		if (push_row(doc, &rows_cap, &row, &fields_cap, blank) < 0)
 			goto oom;
+		blank = true;
+		if (doc->count == 1 && !first_row)
+			first_row = row_start;
+		row_start = p;
 		line++;
 		row.line = line;
 	}
-	if (row.count && push_row(doc, &rows_cap, &row, &fields_cap) < 0)
+	if (row.count && push_row(doc, &rows_cap, &row, &fields_cap, blank) < 0)
 		goto oom;
+	if (doc->count && !first_row)
+		first_row = row_start;
+	/* The first row kept must be the line the separator came from; only quoted
+	 * separators in blank-looking lines can make them differ. */
+	if (first_row && detect_sep(first_row, end) != doc->sep) {
+		fail(err, doc->rows[0].line, 0, "cannot tell whether ',' or ';' separates the "
+		     "fields: the lines before the header hold other separators");
+		goto out;
+	}
 	ret = 0;
 	goto out;
 oom:

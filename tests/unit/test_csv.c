@@ -250,14 +250,23 @@ static void test_rows_of_separators_and_white_space_are_blank(void **state)
 	struct csv_doc doc;
 
 	(void)state;
-	parse_ok("a;b;c\r\n;;;\r\n   \r\n\t\r\n1;2;3\r\n\"\";\"\";\" \"\r\n;;\r\n", &doc);
+	parse_ok("a;b;c\r\n;;;\r\n   \r\n\t\r\n1;2;3\r\n\"\";\"\";\"\"\r\n;;\r\n", &doc);
 	assert_int_equal(doc.count, 2);
 	assert_int_equal(doc.rows[1].line, 5);
 	assert_string_equal(doc.rows[1].fields[0], "1");
 	csv_doc_free(&doc);
-	parse_ok("a,b\n,,,\n,\n x ,\n", &doc);
+	parse_ok("a,b\n,,,\n,\n;\n x ,\n", &doc);
 	assert_int_equal(doc.count, 2);
-	assert_int_equal(doc.rows[1].line, 4);
+	assert_int_equal(doc.rows[1].line, 5);
+	csv_doc_free(&doc);
+	/* Quoted text is a value, even white space or a separator: it comes back. */
+	parse_ok("a,b\n\" \",\n\",\",\"\"\n", &doc);
+	assert_int_equal(doc.count, 3);
+	csv_doc_free(&doc);
+	/* Cleared rows before the header do not decide the separator. */
+	parse_ok(";;;\r\n,,\r\nName,Address\r\n", &doc);
+	assert_int_equal(doc.sep, ',');
+	assert_int_equal(doc.count, 1);
 	csv_doc_free(&doc);
 }
 
