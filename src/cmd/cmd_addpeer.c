@@ -1,5 +1,6 @@
 #include "cmd/commands.h"
 #include "store/db.h"
+#include "mesh/lint.h"
 #include "cmd/peeropts.h"
 #include "lib/util.h"
 
@@ -36,6 +37,10 @@ int cmd_addpeer(const struct cmd_env *env, int argc, char **argv)
 	}
 	ret = 1;
 	if (peer_complete(p, NULL, 0) < 0)
+		goto out;
+	/* Refused now rather than by the next genconfig: another peer's key or address. */
+	struct lint_opts lo = { .only = -1, .report = lint_print, .ctx = &db };
+	if (lint_peer(&db, db.count - 1, LINT_PEER_KEY | LINT_PEER_ADDRESS, &lo) != 0)
 		goto out;
 	if (!attr_is_ifname(o.name)) {
 		char q[QUOTED_LEN];

@@ -1,5 +1,6 @@
 #include "cmd/commands.h"
 #include "store/db.h"
+#include "mesh/lint.h"
 #include "store/psk.h"
 #include "lib/util.h"
 
@@ -89,6 +90,10 @@ int cmd_init(const struct cmd_env *env, int argc, char **argv)
 			goto out;
 		}
 	}
+	/* Keys typed or pasted in a spreadsheet: two that give one public key. */
+	struct lint_opts lo = { .only = -1, .report = lint_print, .ctx = &db };
+	if (lint_keys(&db, &lo) != 0)
+		goto out;
 	for (size_t i = 0; i < db.count; i++) {
 		struct peer *p = &db.peers[i];
 		char filled[256] = "";

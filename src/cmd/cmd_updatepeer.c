@@ -1,5 +1,6 @@
 #include "cmd/commands.h"
 #include "store/db.h"
+#include "mesh/lint.h"
 #include "cmd/peeropts.h"
 #include "lib/util.h"
 
@@ -24,6 +25,14 @@ int cmd_updatepeer(const struct cmd_env *env, int argc, char **argv)
 		goto out;
 	if ((ret = peer_opts_apply(&o, &db.peers[i])) != 0)
 		goto out;
+	/* A new key or address must not be another peer's. */
+	struct lint_opts lo = { .only = -1, .report = lint_print, .ctx = &db };
+	unsigned what = (o.set[ATTR_PRIVATEKEY] ? LINT_PEER_KEY : 0u) |
+			(o.set[ATTR_ADDRESS] ? LINT_PEER_ADDRESS : 0u);
+	if (what && lint_peer(&db, (size_t)i, what, &lo) != 0) {
+		ret = 1;
+		goto out;
+	}
 	/* Nothing given, nothing to write: the file keeps its bytes and its mtime. */
 	for (int a = 0; a < ATTR_COUNT; a++)
 		if (o.set[a]) {

@@ -60,10 +60,13 @@ static int read_key(const char *path, char **out)
 static int check_value(const struct peer_opts *o, enum attr_id id)
 {
 	char q[QUOTED_LEN];
-	const char *rule = attr_check(id, o->val[id]);
+	const char *rule = attr_check(id, o->val[id]), *warning;
 
-	if (!rule)
+	if (!rule) {
+		if ((warning = attr_warning(id, o->val[id])))
+			warn_msg("%s: --%s: %s", o->cmd, attrs[id].option, warning);
 		return 0;
+	}
 	if (attrs[id].kind == KIND_KEY)
 		err_msg("%s: --%s: the value is not %s", o->cmd, attrs[id].option, rule);
 	else
@@ -155,6 +158,8 @@ int peer_opts_parse(struct peer_opts *o, int argc, char **argv)
 		err_msg("%s: NAME: empty", o->cmd);
 		return 2;
 	}
+	if (!o->update && attr_warning(ATTR_NAME, o->name))
+		warn_msg("%s: NAME: %s", o->cmd, attr_warning(ATTR_NAME, o->name));
 	if (!o->update && (!o->set[ATTR_ADDRESS] || !*o->val[ATTR_ADDRESS])) {
 		err_msg("%s: --address is required", o->cmd);
 		goto usage;

@@ -154,3 +154,110 @@ fail:
 	*bad = n;
 	return -1;
 }
+
+enum ipnet_kind ipnet_kind(const struct ipnet *net)
+{
+	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	static const uint8_t zero[16], one[16] = { [15] = 1 };
+	const uint8_t *a = net->addr;
+
+	if (net->family == AF_INET6 && !memcmp(a, mapped, sizeof(mapped)))
+		a += 12;
+	else if (net->family == AF_INET6) {
+		if (!memcmp(a, zero, 16))
+			return IPNET_UNSPECIFIED;
+		if (!memcmp(a, one, 16))
+			return IPNET_LOOPBACK;
+		return a[0] == 0xff ? IPNET_MULTICAST : IPNET_ORDINARY;
+	}
+	if (a[0] == 0)
+		return IPNET_UNSPECIFIED;
+	if (a[0] == 127)
+		return IPNET_LOOPBACK;
+	if ((a[0] & 0xf0) == 224)
+		return IPNET_MULTICAST;
+	if (a[0] == 255 && a[1] == 255 && a[2] == 255 && a[3] == 255)
+		return IPNET_BROADCAST;
+	return IPNET_ORDINARY;
+}
+
+const char *ipnet_kind_name(enum ipnet_kind kind)
+{
+	switch (kind) {
+	case IPNET_UNSPECIFIED:
+		return "the unspecified address";
+	case IPNET_LOOPBACK:
+		return "a loopback address";
+	case IPNET_MULTICAST:
+		return "a multicast address";
+	case IPNET_BROADCAST:
+		return "the broadcast address";
+	case IPNET_ORDINARY:
+		break;
+	}
+	return "";
+}
+
+int ipnet_host_bits(const struct ipnet *net)
+{
+	unsigned max = ipnet_max_prefix(net);
+	bool zeros = true, ones = true;
+
+	if ((unsigned)net->prefix + 2 > max)
+		return -1;
+	for (unsigned bit = net->prefix; bit < max; bit++) {
+		bool set = net->addr[bit / 8] & (0x80 >> (bit % 8));
+		zeros = zeros && !set;
+		ones = ones && set;
+	}
+	if (zeros)
+		return 0;
+	/* IPv6 has no broadcast address. */
+	return ones && net->family == AF_INET ? 1 : -1;
+}
+
+bool ipnet_digits_and_dots(const char *s, size_t len)
+{
+	bool digit = false;
+
+	for (size_t i = 0; i < len; i++) {
+		if (!isdigit((unsigned char)s[i]) && s[i] != '.')
+			return false;
+		digit = digit || s[i] != '.';
+	}
+	return digit;
+}
+
+const char *ipnet_v4_problem(const char *s, size_t len, char *out, size_t outlen)
+{
+	const char *end = s + len, *p = s;
+	size_t parts = 0;
+
+	snprintf(out, outlen, "not an IPv4 address");
+	for (;;) {
+		const char *dot = memchr(p, '.', (size_t)(end - p));
+		const char *stop = dot ? dot : end;
+		int n = (int)(stop - p);
+		parts++;
+		if (n == 0) {
+			snprintf(out, outlen, "a number is missing between two dots");
+			return out;
+		}
+		if (n > 1 && p[0] == '0') {
+			snprintf(out, outlen, "%.*s has a leading zero (read as octal by some tools)",
+				 n > 10 ? 10 : n, p);
+			return out;
+		}
+		if (n > 3 || atoi(p) > 255) {
+			snprintf(out, outlen, "%.*s%s is more than 255", n > 10 ? 10 : n, p,
+				 n > 10 ? "..." : "");
+			return out;
+		}
+		if (!dot)
+			break;
+		p = dot + 1;
+	}
+	if (parts != 4)
+		snprintf(out, outlen, "it has %zu number%s, not 4", parts, parts == 1 ? "" : "s");
+	return out;
+}

@@ -32,6 +32,32 @@ bool ipnet_overlap(const struct ipnet *a, const struct ipnet *b);
 /* Orders by family, masked address, then prefix. */
 int ipnet_cmp(const struct ipnet *a, const struct ipnet *b);
 
+/* What an address is, for the columns where some kinds make no sense. */
+enum ipnet_kind {
+	IPNET_ORDINARY,
+	IPNET_UNSPECIFIED,	/* 0.0.0.0/8 ("this network"), :: */
+	IPNET_LOOPBACK,		/* 127.0.0.0/8, ::1 */
+	IPNET_MULTICAST,	/* 224.0.0.0/4, ff00::/8 */
+	IPNET_BROADCAST,	/* 255.255.255.255 */
+};
+/* The kind of the address of net (its prefix is ignored); an IPv4-mapped IPv6
+ * address (::ffff:a.b.c.d) is of the kind of its IPv4 address. */
+enum ipnet_kind ipnet_kind(const struct ipnet *net);
+/* "the unspecified address", "a loopback address", ...; "" for IPNET_ORDINARY. */
+const char *ipnet_kind_name(enum ipnet_kind kind);
+
+/* Of an address with its prefix: 0 when its host bits are all zero (the network
+ * address itself), 1 when all one (the IPv4 broadcast address), -1 otherwise or
+ * when there are fewer than 2 host bits (/31, /32, /127, /128 have neither). */
+int ipnet_host_bits(const struct ipnet *net);
+
+/* True for len bytes of digits and dots with at least one digit: what wg-quick
+ * and resolvers take for an IPv4 address, never for a host name. */
+bool ipnet_digits_and_dots(const char *s, size_t len);
+/* For such a text that is not a valid IPv4 address, writes into out what is wrong
+ * with it ("300 is more than 255", "3 numbers, not 4") and returns out. */
+const char *ipnet_v4_problem(const char *s, size_t len, char *out, size_t outlen);
+
 /* Splits a comma-separated list ("10.0.0.1/24, fd00::1/64"), trimming spaces
  * around items. Allocates *out (free with free()); empty items are refused.
  * On error returns -1 and sets *bad to the index of the offending item. */

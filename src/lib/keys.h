@@ -2,6 +2,7 @@
 #ifndef WGM_KEYS_H
 #define WGM_KEYS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define KEY_LEN 32
@@ -12,7 +13,8 @@ typedef char key_b64[KEY_B64_LEN + 1];
 /* Must be called once before any other function here; 0 or -1. */
 int keys_init(void);
 
-/* A clamped Curve25519 private key, as `wg genkey` makes. */
+/* A clamped Curve25519 private key, as `wg genkey` makes, whose base64 text does
+ * not start with '+' (a spreadsheet would read "+abc..." as a formula). */
 void key_generate_private(uint8_t key[KEY_LEN]);
 /* 32 random bytes, as `wg genpsk` makes. */
 void key_generate_preshared(uint8_t key[KEY_LEN]);
@@ -27,6 +29,15 @@ void key_to_base64(key_b64 out, const uint8_t key[KEY_LEN]);
 int key_public_b64(key_b64 out, const char *priv_b64);
 /* A new private key, as text. */
 void key_generate_private_b64(key_b64 out);
+
+/* Fills id with 32 bytes that are equal for two private keys exactly when their
+ * public keys are equal (keys that differ only in the bits X25519 clamps, and
+ * subtler pairs), without the cost of deriving the public keys. id is as secret
+ * as the key: wipe it. */
+void key_identity(uint8_t id[KEY_LEN], const uint8_t priv[KEY_LEN]);
+/* True for a private key whose public key anyone can compute: that of the all-zero
+ * key (whatever the clamped bits), or the neutral point. */
+bool key_is_weak(const uint8_t priv[KEY_LEN]);
 
 /* Wipes a key or its text; key_wipe_str wipes a NUL-terminated string. */
 void key_wipe_str(char *s);

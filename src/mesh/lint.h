@@ -31,6 +31,19 @@ struct lint_opts {
  * or -1 when out of memory. */
 long lint_db(const struct db *db, const struct lint_opts *opts);
 
+/* What lint_peer compares. */
+enum { LINT_PEER_KEY = 1, LINT_PEER_ADDRESS = 2 };
+
+/* The checks that involve one peer (at index self, just added or changed) and
+ * the others, for addpeer and updatepeer: with LINT_PEER_KEY, another peer with
+ * the same public key (an error); with LINT_PEER_ADDRESS, another peer with one of
+ * its addresses (a warning). O(n). Returns the number of errors reported. */
+long lint_peer(const struct db *db, size_t self, unsigned what, const struct lint_opts *opts);
+
+/* Only the check of lint_db for peers with the same public key, for init, which
+ * fills a database typed in a spreadsheet. Returns the number of errors, or -1. */
+long lint_keys(const struct db *db, const struct lint_opts *opts);
+
 /* One line: "error: FILE:LINE: peer NAME: column COLUMN: message". */
 void lint_fprint(FILE *out, const struct db *db, const struct lint_finding *f);
 /* The default report: lint_fprint on stderr after the program name; ctx is the db. */

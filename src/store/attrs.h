@@ -69,10 +69,19 @@ extern const struct attr attrs[ATTR_COUNT];
 /* Index of the attribute with this CSV column (exact, then case-insensitive), or -1. */
 int attr_by_column(const char *column);
 
-/* NULL when value is empty or valid, else the rule it breaks. */
+/* NULL when value is empty or valid, else the rule it breaks, often followed by
+ * what is wrong with this value (in a buffer of the calling thread, valid until
+ * its next call). Every column refuses invalid UTF-8, control characters and
+ * the spaces that only look like one (U+00A0, U+202F, ...). */
 const char *attr_check(enum attr_id id, const char *value);
 
-/* True for the values SaveConfig takes as true: "true", "yes", "1" (any case). */
+/* For a valid value: NULL, or why it still deserves a warning (a spreadsheet
+ * would evaluate it as a formula: it starts with '=', '+', '-' or '@'). Same
+ * buffer as attr_check. */
+const char *attr_warning(enum attr_id id, const char *value);
+
+/* True for the values SaveConfig takes as true: "true", "yes", "1", and the
+ * booleans of French and German spreadsheets "vrai", "wahr" (any case). */
 bool attr_bool_value(const char *value);
 
 /* Refuses control characters (newlines included) in any value. */

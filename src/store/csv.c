@@ -1,21 +1,41 @@
 #include "store/csv.h"
 
+#include "lib/utf8.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* A row whose fields hold only these is blank, whatever the separator. */
+#define BLANK_CHARS " \t,;"
+
+/* The separator of the first line that is not blank (see blank_row): a sheet
+ * may begin with cleared rows, ";;;", which are skipped and must not decide. */
 static char detect_sep(const char *p, const char *end)
 {
 	size_t commas = 0, semis = 0;
-	bool quoted = false;
+	bool quoted = false, content = false;
 
-	for (; p < end && (quoted || (*p != '\n' && *p != '\r')); p++) {
-		if (*p == '"')
+	for (; p < end; p++) {
+		if (!quoted && (*p == '\n' || *p == '\r')) {
+			if (content)
+				break;
+			commas = semis = 0;
+			continue;
+		}
+		if (quoted && *p == '"' && p + 1 < end && p[1] == '"') {
+			content = true;	/* a quote inside a quoted field */
+			p++;
+		} else if (*p == '"')
 			quoted = !quoted;
+		else if (quoted)
+			content = true;
 		else if (!quoted && *p == ',')
 			commas++;
 		else if (!quoted && *p == ';')
 			semis++;
+		else if (!strchr(BLANK_CHARS, *p))
+			content = true;
 	}
 	return semis > commas ? ';' : ',';
 }
@@ -52,11 +72,22 @@ static int push_field(struct csv_row *row, size_t *cap, struct buf *field)
 	return 0;
 }
 
-static int push_row(struct csv_doc *doc, size_t *cap, struct csv_row *row, size_t *row_cap)
+/* A field that leaves its row blank: empty quotes, or unquoted white space and
+ * separators (a "," in a ';' file too, so that blank rows are the same whatever
+ * the separator detect_sep finds). A blank row is a blank line, or what a
+ * spreadsheet writes for a cleared row (";;;"). Quoted text is never blank: the
+ * tool writes every field quoted, and a value must come back. */
+static bool blank_field(const char *f, bool was_quoted)
 {
-	/* A line with one empty field is a blank line: skip it. */
-	if (row->count == 1 && row->fields[0][0] == '\0') {
-		free(row->fields[0]);
+	return was_quoted ? !*f : !f[strspn(f, BLANK_CHARS)];
+}
+
+static int push_row(struct csv_doc *doc, size_t *cap, struct csv_row *row, size_t *row_cap,
+		    bool blank)
+{
+	if (blank) {
+		for (size_t i = 0; i < row->count; i++)
+			free(row->fields[i]);
 		free(row->fields);
 	} else {
 		if (grow(&doc->rows, cap, doc->count + 1, sizeof(*doc->rows)) < 0)
@@ -76,13 +107,53 @@ static int fail(struct csv_error *err, size_t line, size_t field, const char *ms
 	return -1;
 }
 
+/* UTF-16 as Windows saves "Unicode text": a byte-order mark, or an ASCII text
+ * with a NUL before or after each character. */
+static bool is_utf16(const unsigned char *p, size_t len)
+{
+	size_t nuls[2] = { 0, 0 }, n = len < 64 ? len : 64;
+
+	if (len >= 2 && ((p[0] == 0xff && p[1] == 0xfe) || (p[0] == 0xfe && p[1] == 0xff)))
+		return true;
+	for (size_t i = 0; i < n; i++)
+		nuls[i % 2] += !p[i];
+	/* Every other byte NUL (ASCII text), the other ones not. */
+	return n >= 4 && (nuls[0] * 2 >= n - 1 || nuls[1] * 2 >= n - 1) && nuls[0] != nuls[1];
+}
+
+/* Fills err with the line and column (in characters) of the first byte of the
+ * len bytes at p that is not UTF-8; returns -1 then, or 0 when all are. */
+static int check_utf8(const char *p, size_t len, struct csv_error *err)
+{
+	size_t at = utf8_invalid_at(p, len), line = 1, col = 1;
+	const char *bad = p + at - 1;
+	char msg[sizeof(err->msg)];
+
+	if (!at)
+		return 0;
+	for (const char *q = p; q < bad; q++) {
+		if (*q == '\n') {
+			line++;
+			col = 1;
+		} else if (((unsigned char)*q & 0xc0) != 0x80) {
+			col++;
+		}
+	}
+	snprintf(msg, sizeof(msg), "byte 0x%02x is not UTF-8 (a Latin-1 or Windows-1252 "
+		 "file?): save it as \"CSV UTF-8\"", (unsigned char)*bad);
+	fail(err, line, 0, msg);
+	err->column = col;
+	return -1;
+}
+
 int csv_parse(const char *text, size_t len, struct csv_doc *doc, struct csv_error *err)
 {
 	const char *p = text, *end = text + len;
 	struct csv_row row = { NULL, 0, 1 };
+	const char *row_start, *first_row = NULL;
 	struct buf field = BUF_INIT;
 	size_t line = 1, rows_cap = 0, fields_cap = 0;
-	bool first_eol = true;
+	bool first_eol = true, blank = true;
 	int ret = -1;
 
 	memset(doc, 0, sizeof(*doc));
@@ -91,6 +162,11 @@ int csv_parse(const char *text, size_t len, struct csv_doc *doc, struct csv_erro
 	if (len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3)) {
 		doc->bom = true;
 		p += 3;
+	}
+	if (is_utf16((const unsigned char *)p, (size_t)(end - p))) {
+		fail(err, 1, 0, "this is UTF-16 text: save it as \"CSV UTF-8\" (comma or "
+		     "semicolon separated)");
+		goto out;
 	}
 	doc->sep = detect_sep(p, end);
 	if (memchr(p, '\0', (size_t)(end - p))) {
@@ -101,6 +177,9 @@ int csv_parse(const char *text, size_t len, struct csv_doc *doc, struct csv_erro
 		fail(err, l, 0, "NUL byte: this is not a text file");
 		goto out;
 	}
+	if (check_utf8(p, (size_t)(end - p), err) < 0)
+		goto out;
+	row_start = p;
 	while (p < end) {
 		bool was_quoted = false;
 
@@ -144,6 +223,7 @@ int csv_parse(const char *text, size_t len, struct csv_doc *doc, struct csv_erro
 			if (buf_putc(&field, *p++) < 0)
 				goto oom;
 		}
+		blank = blank && blank_field(field.data ? field.data : "", was_quoted);
 		if (push_field(&row, &fields_cap, &field) < 0)
 			goto oom;
 		if (p < end && *p == doc->sep) {
@@ -165,13 +245,26 @@ int csv_parse(const char *text, size_t len, struct csv_doc *doc, struct csv_erro
 			p++;
 		}
 		first_eol = false;
-		if (push_row(doc, &rows_cap, &row, &fields_cap) < 0)
+		if (push_row(doc, &rows_cap, &row, &fields_cap, blank) < 0)
 			goto oom;
+		blank = true;
+		if (doc->count == 1 && !first_row)
+			first_row = row_start;
+		row_start = p;
 		line++;
 		row.line = line;
 	}
-	if (row.count && push_row(doc, &rows_cap, &row, &fields_cap) < 0)
+	if (row.count && push_row(doc, &rows_cap, &row, &fields_cap, blank) < 0)
 		goto oom;
+	if (doc->count && !first_row)
+		first_row = row_start;
+	/* The first row kept must be the line the separator came from; only quoted
+	 * separators in blank-looking lines can make them differ. */
+	if (first_row && detect_sep(first_row, end) != doc->sep) {
+		fail(err, doc->rows[0].line, 0, "cannot tell whether ',' or ';' separates the "
+		     "fields: the lines before the header hold other separators");
+		goto out;
+	}
 	ret = 0;
 	goto out;
 oom:

@@ -182,12 +182,21 @@ static char *take(char **field)
 }
 
 /* Maps each CSV column to an attribute (>= 0) or an extra column (-1 - index). */
-static int map_header(struct db *db, const char *name, const struct csv_row *hdr, int *map)
+static int map_header(struct db *db, const char *name, struct csv_row *hdr, int *map)
 {
 	bool seen[ATTR_COUNT] = { false };
 
 	for (size_t c = 0; c < hdr->count; c++) {
-		int id = attr_by_column(hdr->fields[c]);
+		/* " Name " as a spreadsheet user may type it: the spaces are not part of
+		 * the column's name. An extra column keeps its title as it is. */
+		char *title = hdr->fields[c], saved;
+		size_t start = strspn(title, " \t"), len = strlen(title + start);
+		while (len && strchr(" \t", title[start + len - 1]))
+			len--;
+		saved = title[start + len];
+		title[start + len] = '\0';
+		int id = attr_by_column(title + start);
+		title[start + len] = saved;
 		if (id >= 0 && seen[id]) {
 			err_msg("%s:%zu: column %s appears twice in the header", name, hdr->line,
 				attrs[id].column);
@@ -354,7 +363,10 @@ int db_parse(struct db *db, const char *name, const char *text, size_t len)
 	int ret = -1;
 
 	if (csv_parse(text, len, &doc, &cerr) < 0) {
-		if (cerr.field)
+		if (cerr.column)
+			err_msg("%s:%zu: column %zu of the line: %s", name, cerr.line, cerr.column,
+				cerr.msg);
+		else if (cerr.field)
 			err_msg("%s:%zu: field %zu: %s", name, cerr.line, cerr.field, cerr.msg);
 		else
 			err_msg("%s:%zu: %s", name, cerr.line, cerr.msg);

@@ -126,4 +126,27 @@ case_file table-space seed_with 1 $TABLE 'main table'
 case_file saveconfig-maybe seed_with 1 $SAVECONFIG 'maybe'
 case_file saveconfig-newline seed_with 1 $SAVECONFIG $'true\nPostUp = rm -rf /'
 
+# --- Issue 15: values that would break a mesh, or that a spreadsheet would change.
+case_file endpoint-octet-300 seed_with 1 $ENDPOINT '192.168.1.300'
+case_file endpoint-three-numbers seed_with 1 $ENDPOINT '10.0.7:51820'
+case_file endpoint-unspecified seed_with 1 $ENDPOINT '0.0.0.0:51820'
+case_file endpoint-multicast seed_with 2 $ENDPOINT '[ff02::1]:51820'
+case_file dns-three-numbers seed_with 1 $DNS '10.0.7'
+case_file postup-hash seed_with 1 $POSTUP 'echo "#1" > /tmp/x'
+case_file predown-hash seed_with 3 $PREDOWN 'true # comment'
+case_file address-twice seed_with 1 $ADDRESS '10.1.0.1/16,10.1.0.1/24'
+case_file allowedips-twice seed_with 2 $ALLOWEDIPS '10.9.0.0/16,10.9.1.0/16'
+case_file address-unspecified seed_with 1 $ADDRESS '0.0.0.0/0'
+case_file address-multicast seed_with 1 $ADDRESS '224.0.0.1/32'
+case_file address-network-itself seed_with 1 $ADDRESS '10.1.0.0/16'
+case_file privatekey-zero seed_with 1 $PRIVATEKEY 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='
+case_file privatekey-zero-clamped-bits seed_with 2 $PRIVATEKEY 'BwAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMA='
+case_file name-formula seed_with 1 $NAME '=1+1'
+case_file name-formula-at seed_with 2 $NAME '@SUM(A1)'
+case_file name-no-break-space seed_with 1 $NAME $'tokyo\xc2\xa01'
+case_file address-no-break-space seed_with 1 $ADDRESS $'10.1.0.1/16\xc2\xa0'
+case_file name-cp1252 seed_with 1 $NAME $'Z\xfcrich'
+case_file postup-cp1252 seed_with 2 $POSTUP $'echo \x80'
+case_file utf16le-no-bom sh -c 'iconv -f UTF-8 -t UTF-16LE "$0"' "$SEED"
+
 ls "$OUT" | wc -l

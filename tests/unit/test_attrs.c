@@ -235,6 +235,108 @@ static void test_has_control(void **state)
 	assert_true(attr_has_control("del\x7f"));
 }
 
+/* Issue 15, item 2: digits and dots are an IPv4 address or an error. */
+static void test_numeric_hosts_must_be_ipv4(void **state)
+{
+	(void)state;
+	REFUSES(ATTR_ENDPOINT, "999.999.999.999", "192.168.1.300", "10.0.7", "10.0.7:51820",
+		"1.2.3.4.5", "10.01.0.1", "1234567", "host.5", "a..b", "0.0.0.0", "0.0.0.0:5",
+		"[::]:51820", "::", "224.0.0.1", "[ff02::1]:5", "255.255.255.255");
+	ACCEPTS(ATTR_ENDPOINT, "1.2.3.4", "1.2.3.4:5", "example.com.", "h2o.example",
+		"127.0.0.1:51820", "10.0.0.7", "[fd00::1]:5");
+	REFUSES(ATTR_DNS, "10.0.7", "192.168.1.300", "1.1.1.1, 999.1.1.1", "0.0.0.0",
+		"224.0.0.251", "ff02::fb", "search.5");
+	ACCEPTS(ATTR_DNS, "1.1.1.1", "1.1.1.1, mesh.example", "fd00::53");
+	assert_non_null(strstr(attr_check(ATTR_ENDPOINT, "192.168.1.300"), "300 is more than 255"));
+	assert_non_null(strstr(attr_check(ATTR_ENDPOINT, "10.0.7"), "3 numbers"));
+	assert_non_null(strstr(attr_check(ATTR_DNS, "10.0.7"), "3 numbers"));
+	assert_non_null(strstr(attr_check(ATTR_ENDPOINT, "0.0.0.0"), "unspecified"));
+}
+
+/* Item 3: wg-quick cuts every line at '#'. */
+static void test_hash_in_a_hook_is_refused(void **state)
+{
+	(void)state;
+	for (int id = ATTR_PREUP; id <= ATTR_POSTDOWN; id++) {
+		REFUSES((enum attr_id)id, "echo \"#1\" > /tmp/x", "iptables -A x # comment", "#");
+		ACCEPTS((enum attr_id)id, "echo 1 > /tmp/x");
+	}
+	assert_non_null(strstr(attr_check(ATTR_POSTUP, "a#b"), "wg-quick cuts"));
+}
+
+/* Items 4 and 7: the same address twice, and addresses that no peer can have. */
+static void test_address_twice_and_meaningless_addresses(void **state)
+{
+	(void)state;
+	REFUSES(ATTR_ADDRESS, "10.0.0.1/24,10.0.0.1/24", "10.0.0.1/24, 10.0.0.1/16",
+		"fd00::1/64,10.0.0.1/24,fd00::1/128", "0.0.0.0/0", "::/0", "0.0.0.0/8",
+		"224.0.0.1/32", "ff02::1/128", "127.0.0.2/8", "::1/128", "255.255.255.255/32",
+		"10.0.0.0/24", "10.0.0.255/24", "10.1.0.0/16", "fd00::/64");
+	ACCEPTS(ATTR_ADDRESS, "10.0.0.1/24,10.0.0.2/24", "10.0.0.1/24,fd00::1/64",
+		"10.0.0.0/31", "10.0.0.1/31", "10.0.0.0/32", "10.0.0.255/32", "fd00::/127",
+		"10.0.1.0/16");
+	REFUSES(ATTR_ALLOWEDIPS, "10.1.0.0/16,10.1.2.3/16", "10.9.0.0/24, 10.9.0.0/24");
+	ACCEPTS(ATTR_ALLOWEDIPS, "10.0.0.0/8,10.1.0.0/16", "0.0.0.0/0,::/0", "224.0.0.0/4");
+	assert_non_null(strstr(attr_check(ATTR_ADDRESS, "10.0.0.1/24,10.0.0.1/16"), "twice"));
+	assert_non_null(strstr(attr_check(ATTR_ADDRESS, "10.0.0.300/24"), "300 is more"));
+	assert_non_null(strstr(attr_check(ATTR_ADDRESS, "10.0.0.1/33"), "/33 is more than 32"));
+}
+
+/* Item 5: the all-zero key, whatever its clamped bits, and its twin. */
+static void test_weak_private_keys_are_refused(void **state)
+{
+	(void)state;
+	REFUSES(ATTR_PRIVATEKEY, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+		"BwAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMA=",
+		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEA=");
+	assert_non_null(strstr(attr_check(ATTR_PRIVATEKEY,
+					  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="), "anyone"));
+}
+
+/* Item 15: names a spreadsheet would evaluate are refused; other values warned. */
+static void test_formulas(void **state)
+{
+	(void)state;
+	REFUSES(ATTR_NAME, "=1+1", "+1", "@SUM(A1)", "=HYPERLINK(\"x\")");
+	ACCEPTS(ATTR_NAME, "-x", "-1", "a=b", "a-1");
+	assert_non_null(attr_warning(ATTR_NAME, "-x"));
+	assert_null(attr_warning(ATTR_NAME, "x-"));
+	assert_non_null(attr_warning(ATTR_POSTUP, "=HYPERLINK(\"http://192.0.2.1/\",\"x\")"));
+	assert_non_null(attr_warning(ATTR_POSTUP, "-iptables"));
+	assert_non_null(attr_warning(ATTR_POSTUP, "@echo"));
+	assert_null(attr_warning(ATTR_POSTUP, "echo =1"));
+	assert_null(attr_warning(ATTR_POSTUP, ""));
+	assert_non_null(attr_warning(ATTR_PRIVATEKEY, "+4G2iRLiXNEHj3eZ6XmmWn1N1AHEsKnPPqOX/lwmJQM="));
+	assert_null(attr_warning(ATTR_PRIVATEKEY, "2D34jpbTsU+KeBqfItTEbL5m7nYcBomWWJGTYCT6eko="));
+	/* Invalid values have their error, not a warning. */
+	assert_null(attr_warning(ATTR_NAME, "=1"));
+}
+
+/* Item 17: French and German spreadsheet booleans, keepalive off, invalid UTF-8
+ * and spaces that only look like one. */
+static void test_spreadsheet_values(void **state)
+{
+	(void)state;
+	ACCEPTS(ATTR_SAVECONFIG, "VRAI", "FAUX", "vrai", "Faux", "WAHR", "FALSCH");
+	assert_true(attr_bool_value("VRAI"));
+	assert_true(attr_bool_value("WAHR"));
+	assert_false(attr_bool_value("FAUX"));
+	assert_false(attr_bool_value("FALSCH"));
+	REFUSES(ATTR_SAVECONFIG, "VRAIS", "oui");
+	ACCEPTS(ATTR_KEEPALIVE, "off", "OFF", "Off", "0", "25");
+	REFUSES(ATTR_KEEPALIVE, "of", "offf", "on");
+	REFUSES(ATTR_NAME, "Z\xfc" "rich", "a\xc0\xaf" "b", "\xed\xa0\x80");
+	ACCEPTS(ATTR_NAME, "Z\xc3\xbcrich", "\xf0\x9f\x98\x80");
+	REFUSES(ATTR_POSTUP, "echo \xe9" "t\xe9");
+	assert_non_null(strstr(attr_check(ATTR_NAME, "Z\xfc" "rich"), "0xfc"));
+	REFUSES(ATTR_NAME, "tokyo\xc2\xa0" "1", "a\xe2\x80\xaf" "b", "a\xe2\x80\x8b");
+	REFUSES(ATTR_ADDRESS, "10.0.0.1/24\xc2\xa0");
+	REFUSES(ATTR_PRIVATEKEY, "\xc2\xa0" "2D34jpbTsU+KeBqfItTEbL5m7nYcBomWWJGTYCT6eko=");
+	REFUSES(ATTR_POSTUP, "echo\xc2\xa0hi");
+	assert_non_null(strstr(attr_check(ATTR_NAME, "a\xc2\xa0" "b"), "U+00A0"));
+	ACCEPTS(ATTR_NAME, "caf\xc3\xa9", "a\xe2\x80\x94" "b");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +358,12 @@ int main(void)
 		cmocka_unit_test(test_by_column_exact_then_any_case),
 		cmocka_unit_test(test_is_ifname),
 		cmocka_unit_test(test_has_control),
+		cmocka_unit_test(test_numeric_hosts_must_be_ipv4),
+		cmocka_unit_test(test_hash_in_a_hook_is_refused),
+		cmocka_unit_test(test_address_twice_and_meaningless_addresses),
+		cmocka_unit_test(test_weak_private_keys_are_refused),
+		cmocka_unit_test(test_formulas),
+		cmocka_unit_test(test_spreadsheet_values),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -244,6 +244,61 @@ static void test_nul_byte_is_refused_with_its_line(void **state)
 	assert_non_null(strstr(err.msg, "NUL"));
 }
 
+/* Issue 15, item 16: what Excel writes for cleared rows, and blank lines. */
+static void test_rows_of_separators_and_white_space_are_blank(void **state)
+{
+	struct csv_doc doc;
+
+	(void)state;
+	parse_ok("a;b;c\r\n;;;\r\n   \r\n\t\r\n1;2;3\r\n\"\";\"\";\"\"\r\n;;\r\n", &doc);
+	assert_int_equal(doc.count, 2);
+	assert_int_equal(doc.rows[1].line, 5);
+	assert_string_equal(doc.rows[1].fields[0], "1");
+	csv_doc_free(&doc);
+	parse_ok("a,b\n,,,\n,\n;\n x ,\n", &doc);
+	assert_int_equal(doc.count, 2);
+	assert_int_equal(doc.rows[1].line, 5);
+	csv_doc_free(&doc);
+	/* Quoted text is a value, even white space or a separator: it comes back. */
+	parse_ok("a,b\n\" \",\n\",\",\"\"\n", &doc);
+	assert_int_equal(doc.count, 3);
+	csv_doc_free(&doc);
+	/* Cleared rows before the header do not decide the separator. */
+	parse_ok(";;;\r\n,,\r\nName,Address\r\n", &doc);
+	assert_int_equal(doc.sep, ',');
+	assert_int_equal(doc.count, 1);
+	csv_doc_free(&doc);
+}
+
+/* Item 17: UTF-16 and invalid UTF-8 say what to do. */
+static void test_utf16_and_invalid_utf8_say_save_as_csv_utf8(void **state)
+{
+	struct csv_error err;
+
+	(void)state;
+	parse_bad("\xff\xfe" "N\0a\0m\0e\0", 10, &err);
+	assert_non_null(strstr(err.msg, "UTF-16"));
+	assert_non_null(strstr(err.msg, "CSV UTF-8"));
+	parse_bad("\xfe\xff\0N\0a\0m\0e", 10, &err);
+	assert_non_null(strstr(err.msg, "UTF-16"));
+	parse_bad("N\0a\0m\0e\0,\0A\0", 12, &err);
+	assert_non_null(strstr(err.msg, "UTF-16"));
+	parse_bad("\0N\0a\0m\0e\0,\0A", 12, &err);
+	assert_non_null(strstr(err.msg, "UTF-16"));
+	parse_bad("Name,Address\r\n\"Z\xfc" "rich\",10.0.0.1/24\r\n", 36, &err);
+	assert_int_equal(err.line, 2);
+	assert_int_equal(err.column, 3);
+	assert_non_null(strstr(err.msg, "0xfc"));
+	assert_non_null(strstr(err.msg, "CSV UTF-8"));
+	/* The column counts characters, not bytes. */
+	parse_bad("Name\n\xc3\xa9\xc3\xa9\x80\n", 11, &err);
+	assert_int_equal(err.line, 2);
+	assert_int_equal(err.column, 3);
+	/* A NUL that is not UTF-16 keeps its own message. */
+	parse_bad("Name,Address\nto\0kyo,x\n", 22, &err);
+	assert_null(strstr(err.msg, "UTF-16"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -262,6 +317,8 @@ int main(void)
 		cmocka_unit_test(test_text_after_closing_quote_is_refused),
 		cmocka_unit_test(test_quote_inside_unquoted_field_is_refused),
 		cmocka_unit_test(test_nul_byte_is_refused_with_its_line),
+		cmocka_unit_test(test_rows_of_separators_and_white_space_are_blank),
+		cmocka_unit_test(test_utf16_and_invalid_utf8_say_save_as_csv_utf8),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

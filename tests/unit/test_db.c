@@ -485,6 +485,32 @@ static void test_save_then_open_gives_the_same_peers_in_a_0600_file(void **state
 	tmpdir_remove(dir);
 }
 
+/* Issue 15, item 17: " Name " as typed in a spreadsheet is the Name column; an
+ * extra column keeps its title. Item 16: rows of separators are blank lines. */
+static void test_header_titles_are_trimmed_and_separator_rows_skipped(void **state)
+{
+	struct db db;
+
+	(void)state;
+	assert_int_equal(parse(&db, " Name ; Address ;  Note \r\n;;\r\n  \r\n"
+				    "a;10.0.0.1/24;x\r\n;;;\r\n", NULL), 0);
+	assert_int_equal(db.count, 1);
+	assert_string_equal(peer_get(&db.peers[0], ATTR_ADDRESS), "10.0.0.1/24");
+	assert_int_equal(db.extra_count, 1);
+	assert_string_equal(db.extra_cols[0], "  Note ");
+	assert_int_equal(db.peers[0].line, 4);
+	db_close(&db);
+}
+
+/* The line and the column of a Latin-1 byte. */
+static void test_invalid_utf8_names_line_and_column(void **state)
+{
+	(void)state;
+	refused("Name,Address\r\n\"Z\xfc" "rich\",10.0.0.1/24\r\n", "test.csv:2: column 3",
+		"CSV UTF-8");
+	refused("\xff\xfeN\0a\0m\0e\0", "UTF-16", "CSV UTF-8");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -514,6 +540,8 @@ int main(void)
 		cmocka_unit_test(test_close_of_a_zeroed_db_leaves_stdin_open),
 		cmocka_unit_test(test_open_missing_file_gives_an_empty_db_unless_it_must_exist),
 		cmocka_unit_test(test_save_then_open_gives_the_same_peers_in_a_0600_file),
+		cmocka_unit_test(test_header_titles_are_trimmed_and_separator_rows_skipped),
+		cmocka_unit_test(test_invalid_utf8_names_line_and_column),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

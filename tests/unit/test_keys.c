@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <sodium.h>
 
 #include "lib/keys.h"
 #include "unit.h"
@@ -257,6 +258,92 @@ static void test_wipe_clears_text_and_bytes(void **state)
 	key_wipe_str(NULL);
 }
 
+/* L, the order of the base point, little-endian. */
+static const uint8_t order[KEY_LEN] = {
+	0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9,
+	0xde, 0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+};
+
+/* out = 8L - a, for a clamped key a: another clamped key, with the same public key
+ * when a is small enough (bytes 15 to 30 zero). */
+static void eight_l_minus(uint8_t out[KEY_LEN], const uint8_t a[KEY_LEN])
+{
+	unsigned carry = 0;
+	int borrow = 0;
+
+	for (int i = 0; i < KEY_LEN; i++) {
+		unsigned v = (unsigned)order[i] * 8 + carry;
+		int d = (int)(v & 0xff) - a[i] - borrow;
+		carry = v >> 8;
+		borrow = d < 0;
+		out[i] = (uint8_t)(d + (borrow ? 256 : 0));
+	}
+}
+
+static void test_identity_is_equal_exactly_when_public_keys_are(void **state)
+{
+	uint8_t a[KEY_LEN] = { 0 }, b[KEY_LEN], c[KEY_LEN];
+	uint8_t pa[KEY_LEN], pb[KEY_LEN], ia[KEY_LEN], ib[KEY_LEN];
+
+	(void)state;
+	randombytes_buf(a, 15);
+	a[0] &= 248;
+	a[31] = 64;
+	/* The bits X25519 clamps. */
+	memcpy(c, a, KEY_LEN);
+	c[0] |= 5;
+	c[31] |= 0x80;
+	key_identity(ia, a);
+	key_identity(ib, c);
+	assert_memory_equal(ia, ib, KEY_LEN);
+	/* A subtler twin: 8L - a is another clamped key, of the same public key. */
+	eight_l_minus(b, a);
+	assert_int_equal(b[0] & 7, 0);
+	assert_int_equal(b[31] & 0xc0, 0x40);
+	assert_memory_not_equal(a, b, KEY_LEN);
+	assert_int_equal(key_public_from_private(pa, a), 0);
+	assert_int_equal(key_public_from_private(pb, b), 0);
+	assert_memory_equal(pa, pb, KEY_LEN);
+	key_identity(ib, b);
+	assert_memory_equal(ia, ib, KEY_LEN);
+	/* Two other keys: other identities. */
+	for (int i = 0; i < 64; i++) {
+		key_generate_private(b);
+		key_identity(ib, b);
+		assert_memory_not_equal(ia, ib, KEY_LEN);
+	}
+}
+
+static void test_weak_keys(void **state)
+{
+	uint8_t k[KEY_LEN] = { 0 }, twin[KEY_LEN];
+
+	(void)state;
+	assert_true(key_is_weak(k));
+	k[0] = 7;
+	k[31] = 0xc0;
+	assert_true(key_is_weak(k));
+	memset(k, 0, sizeof(k));
+	k[31] = 64;
+	eight_l_minus(twin, k);
+	assert_true(key_is_weak(twin));
+	for (size_t i = 0; i < sizeof(seed4) / sizeof(seed4[0]); i++) {
+		assert_int_equal(key_from_base64(k, seed4[i][1]), 0);
+		assert_false(key_is_weak(k));
+	}
+}
+
+/* A key text starting with '+' is a formula to a spreadsheet: never made. */
+static void test_generated_keys_never_start_with_plus(void **state)
+{
+	(void)state;
+	for (int i = 0; i < 3000; i++) {
+		key_b64 text;
+		key_generate_private_b64(text);
+		assert_true(text[0] != '+');
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -273,6 +360,9 @@ int main(void)
 		cmocka_unit_test(test_preshared_keys_are_not_clamped),
 		cmocka_unit_test(test_to_base64_round_trips),
 		cmocka_unit_test(test_wipe_clears_text_and_bytes),
+		cmocka_unit_test(test_identity_is_equal_exactly_when_public_keys_are),
+		cmocka_unit_test(test_weak_keys),
+		cmocka_unit_test(test_generated_keys_never_start_with_plus),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

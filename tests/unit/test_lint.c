@@ -104,7 +104,8 @@ static void test_two_peers_routing_the_same_network_is_an_error(void **state)
 	assert_true(strstr(fs.v[0].msg, "peer a") || strstr(fs.v[0].msg, "peer c"));
 }
 
-static void test_nested_networks_of_two_peers_are_an_error(void **state)
+/* WireGuard routes by the longest prefix: one network inside another is fine. */
+static void test_nested_networks_of_two_peers_are_fine(void **state)
 {
 	const char *text = HEADER "a,10.1.0.1/32,10.0.0.0/16,a.example,51820," KEY_A "\n"
 				  "b,10.1.0.2/32,10.0.5.0/24,b.example,51820," KEY_B "\n"
@@ -112,8 +113,44 @@ static void test_nested_networks_of_two_peers_are_an_error(void **state)
 	struct findings fs;
 
 	(void)state;
+	assert_int_equal(lint_text(text, false, -1, &fs), 0);
+	dump(&fs);
+	assert_int_equal(fs.count, 0);
+}
+
+/* The gateway: two peers' /32 inside the gateway's /8, and an exit node. */
+static void test_a_gateway_network_around_the_peers_is_fine(void **state)
+{
+	const char *gw = HEADER "a,10.0.0.1/24,,a.example,51820," KEY_A "\n"
+				"b,10.0.0.2/24,,b.example,51820," KEY_B "\n"
+				"gw,10.0.0.3/24,10.0.0.0/8,gw.example,51820," KEY_C "\n";
+	const char *exit_node = HEADER "a,10.0.0.1/24,,a.example,51820," KEY_A "\n"
+				       "b,10.0.0.2/24,,b.example,51820," KEY_B "\n"
+				       "gw,10.0.0.3/24,0.0.0.0/0,gw.example,51820," KEY_C "\n";
+	struct findings fs;
+
+	(void)state;
+	assert_int_equal(lint_text(gw, false, -1, &fs), 0);
+	assert_int_equal(fs.count, 0);
+	assert_int_equal(lint_text(exit_node, false, -1, &fs), 0);
+	assert_int_equal(fs.count, 0);
+	/* In legacy mode the /24 of each Address is claimed by a, b and gw alike. */
+	assert_int_equal(lint_text(gw, true, -1, &fs), 0);
+	assert_int_equal(with(&fs, LINT_WARNING, "AllowedIPs", NULL), 2);
+}
+
+/* Another peer's address as a network of one's own: the same host route twice. */
+static void test_another_peers_address_in_allowedips_is_an_error(void **state)
+{
+	const char *text = HEADER "a,10.0.0.1/24,10.0.0.2/32,a.example,51820," KEY_A "\n"
+				  "b,10.0.0.2/24,,b.example,51820," KEY_B "\n"
+				  "c,10.0.0.3/24,,c.example,51820," KEY_C "\n";
+	struct findings fs;
+
+	(void)state;
 	assert_int_equal(lint_text(text, false, -1, &fs), 1);
 	assert_int_equal(with(&fs, LINT_ERROR, "AllowedIPs", NULL), 1);
+	assert_non_null(strstr(fs.v[0].msg, "10.0.0.2/32"));
 }
 
 static void test_addresses_in_one_subnet_are_host_routes_not_overlaps(void **state)
@@ -172,6 +209,118 @@ static void test_duplicate_private_keys_are_an_error(void **state)
 	assert_int_equal(lint_text(text, false, -1, &fs), 1);
 	assert_int_equal(with(&fs, LINT_ERROR, "PrivateKey", NULL), 1);
 	assert_true(strstr(fs.v[0].msg, "peer a") || strstr(fs.v[0].msg, "peer c"));
+}
+
+/* KEY_A with the bits that X25519 clamps flipped: another text, the same key. */
+static void clamp_variant(key_b64 out, const char *b64)
+{
+	uint8_t k[KEY_LEN];
+
+	assert_int_equal(key_from_base64(k, b64), 0);
+	k[0] ^= 7;
+	k[31] ^= 0x80;
+	key_to_base64(out, k);
+}
+
+static void test_keys_differing_in_clamped_bits_are_the_same_key(void **state)
+{
+	key_b64 other, pub_a, pub_other;
+	char text[512];
+	struct findings fs;
+
+	(void)state;
+	clamp_variant(other, KEY_A);
+	assert_string_not_equal(other, KEY_A);
+	assert_int_equal(key_public_b64(pub_a, KEY_A), 0);
+	assert_int_equal(key_public_b64(pub_other, other), 0);
+	assert_string_equal(pub_a, pub_other);
+	snprintf(text, sizeof(text), HEADER "a,10.0.0.1/32,,a.example,51820," KEY_A "\n"
+		 "b,10.0.0.2/32,,b.example,51820," KEY_B "\n"
+		 "c,10.0.0.3/32,,c.example,51820,%s\n", other);
+	assert_int_equal(lint_text(text, false, -1, &fs), 1);
+	assert_int_equal(with(&fs, LINT_ERROR, "PrivateKey", NULL), 1);
+	assert_non_null(strstr(fs.v[0].msg, "same public key"));
+}
+
+static void test_an_ipv4_only_and_an_ipv6_only_peer_are_named(void **state)
+{
+	const char *text = HEADER "a,10.0.0.1/24,,a.example,51820," KEY_A "\n"
+				  "b,fd00::2/64,,b.example,51820," KEY_B "\n"
+				  "c,\"10.0.0.3/24,fd00::3/64\",,c.example,51820," KEY_C "\n";
+	const char *both = HEADER "a,\"10.0.0.1/24,fd00::1/64\",,a.example,51820," KEY_A "\n"
+				  "b,fd00::2/64,,b.example,51820," KEY_B "\n";
+	struct findings fs;
+
+	(void)state;
+	assert_int_equal(lint_text(text, false, -1, &fs), 0);
+	assert_int_equal(fs.count, 1);
+	assert_int_equal(with(&fs, LINT_WARNING, "Address", NULL), 1);
+	assert_true((!strcmp(fs.v[0].peer, "b") && strstr(fs.v[0].msg, "peer a")) ||
+		    (!strcmp(fs.v[0].peer, "a") && strstr(fs.v[0].msg, "peer b")));
+	assert_int_equal(lint_text(both, false, -1, &fs), 0);
+	assert_int_equal(fs.count, 0);
+}
+
+static void test_keepalive_off_or_zero_is_no_keepalive(void **state)
+{
+	const char *text = "Name,Address,Endpoint,ListenPort,PersistentKeepalive,PrivateKey\n"
+			   "a,10.0.0.1/32,,51820,off," KEY_A "\n"
+			   "b,10.0.0.2/32,b.example,51820,," KEY_B "\n"
+			   "c,10.0.0.3/32,c.example,51820,," KEY_C "\n";
+	struct findings fs;
+
+	(void)state;
+	assert_int_equal(lint_text(text, false, -1, &fs), 0);
+	assert_int_equal(with(&fs, LINT_WARNING, "PersistentKeepalive", "a"), 1);
+}
+
+static void test_pedantic_warns_about_formulas_and_default_routes(void **state)
+{
+	const char *text = "Name,Address,AllowedIPs,Endpoint,ListenPort,PrivateKey,PostUp\n"
+			   "-a,10.0.0.1/32,0.0.0.0/0,a.example,51820," KEY_A ",\"=HYPERLINK(\"\"x\"\")\"\n"
+			   "b,10.0.0.2/32,10.0.0.2/32,b.example,51820," KEY_B ",echo hi\n";
+	struct findings fs = { .count = 0 };
+	struct lint_opts opts = { .only = -1, .report = collect, .ctx = &fs };
+	struct db db;
+
+	(void)state;
+	db_load_text(&db, text);
+	assert_int_equal(lint_db(&db, &opts), 0);
+	assert_int_equal(fs.count, 0);
+	opts.pedantic = true;
+	assert_int_equal(lint_db(&db, &opts), 0);
+	dump(&fs);
+	assert_int_equal(with(&fs, LINT_WARNING, "PostUp", "-a"), 1);
+	assert_int_equal(with(&fs, LINT_WARNING, "Name", "-a"), 1);
+	assert_int_equal(with(&fs, LINT_WARNING, "AllowedIPs", "-a"), 1);
+	assert_int_equal(with(&fs, LINT_WARNING, "PostUp", "b"), 0);
+	db_close(&db);
+}
+
+static void test_lint_peer_compares_public_keys_and_addresses(void **state)
+{
+	key_b64 other;
+	char text[512];
+	struct findings fs = { .count = 0 };
+	struct lint_opts opts = { .only = -1, .report = collect, .ctx = &fs };
+	struct db db;
+
+	(void)state;
+	clamp_variant(other, KEY_B);
+	snprintf(text, sizeof(text), HEADER "a,10.0.0.1/32,,a.example,51820," KEY_A "\n"
+		 "b,10.0.0.2/32,,b.example,51820," KEY_B "\n"
+		 "c,\"10.0.0.3/32, 10.0.0.1/24\",,c.example,51820,%s\n", other);
+	db_load_text(&db, text);
+	assert_int_equal(lint_peer(&db, 2, LINT_PEER_KEY | LINT_PEER_ADDRESS, &opts), 1);
+	assert_int_equal(with(&fs, LINT_ERROR, "PrivateKey", "c"), 1);
+	assert_int_equal(with(&fs, LINT_WARNING, "Address", "c"), 1);
+	fs.count = 0;
+	assert_int_equal(lint_peer(&db, 2, LINT_PEER_ADDRESS, &opts), 0);
+	assert_int_equal(fs.count, 1);
+	fs.count = 0;
+	assert_int_equal(lint_peer(&db, 0, LINT_PEER_KEY, &opts), 0);
+	assert_int_equal(fs.count, 0);
+	db_close(&db);
 }
 
 static void test_missing_private_key_and_address_are_errors(void **state)
@@ -281,7 +430,14 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_seed4_is_clean),
 		cmocka_unit_test(test_two_peers_routing_the_same_network_is_an_error),
-		cmocka_unit_test(test_nested_networks_of_two_peers_are_an_error),
+		cmocka_unit_test(test_nested_networks_of_two_peers_are_fine),
+		cmocka_unit_test(test_a_gateway_network_around_the_peers_is_fine),
+		cmocka_unit_test(test_another_peers_address_in_allowedips_is_an_error),
+		cmocka_unit_test(test_keys_differing_in_clamped_bits_are_the_same_key),
+		cmocka_unit_test(test_an_ipv4_only_and_an_ipv6_only_peer_are_named),
+		cmocka_unit_test(test_keepalive_off_or_zero_is_no_keepalive),
+		cmocka_unit_test(test_pedantic_warns_about_formulas_and_default_routes),
+		cmocka_unit_test(test_lint_peer_compares_public_keys_and_addresses),
 		cmocka_unit_test(test_addresses_in_one_subnet_are_host_routes_not_overlaps),
 		cmocka_unit_test(test_same_address_twice_is_an_error),
 		cmocka_unit_test(test_only_skips_the_routes_of_the_peer_being_written),
