@@ -1,5 +1,7 @@
 #include "formats/format.h"
 
+#include "formats/networkd.h"
+#include "formats/nm.h"
 #include "formats/wgquick.h"
 #include "lib/util.h"
 
@@ -8,6 +10,8 @@
 
 const struct format *const formats[] = {
 	&format_wgquick,
+	&format_networkd,
+	&format_nm,
 	NULL,
 };
 
