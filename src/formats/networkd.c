@@ -82,8 +82,13 @@ static int put_peer(struct buf *out, const struct mesh_link *l)
 			return -1;
 	}
 	for (size_t i = 0; i < l->n_routes; i++) {
+		/* --legacy-allowedips routes addresses with their host bits, which
+		 * networkd warns about ("not properly masked") before it masks them,
+		 * as wg and the kernel do silently: the same network, written masked. */
+		struct ipnet route = l->routes[i];
 		char net[IPNET_STRLEN];
-		ipnet_format(&l->routes[i], net);
+		ipnet_mask(&route);
+		ipnet_format(&route, net);
 		if (buf_printf(out, "AllowedIPs=%s\n", net) < 0)
 			return -1;
 	}

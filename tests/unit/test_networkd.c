@@ -21,6 +21,14 @@ static int setup(void **state)
 	return keys_init();
 }
 
+static void build_opts(struct mesh *m, const struct db *db, const struct psk_store *psk,
+		       bool legacy)
+{
+	struct mesh_opts o = { .psk = psk, .legacy = legacy };
+
+	assert_int_equal(mesh_build(m, db, &o), 0);
+}
+
 static void build(struct mesh *m, const struct db *db, const struct psk_store *psk)
 {
 	struct mesh_opts o = { .psk = psk };
@@ -173,6 +181,30 @@ static void test_every_value(void **state)
 	db_close(&db);
 }
 
+/* --legacy-allowedips routes each Address with its own prefix: networkd warns
+ * about host bits ("not properly masked") and masks them, as the kernel does;
+ * the file says the network so masked. */
+static void test_legacy_routes_are_masked(void **state)
+{
+	char *text = slurp(SEED4 "database.csv", NULL);
+	struct out_files files = OUT_FILES_INIT;
+	struct mesh m;
+	struct db db;
+
+	(void)state;
+	db_load_text(&db, text);
+	build_opts(&m, &db, NULL, true);
+	render(&m, 0, NULL, &files);
+	assert_contains(files.v[0].data.data, "AllowedIPs=10.2.0.0/16\n");
+	assert_null(strstr(files.v[0].data.data, "10.2.0.1/16"));
+	/* The interface's own Address keeps its host part. */
+	assert_contains(files.v[1].data.data, "Address=10.1.0.1/16\n");
+	out_files_release(&files);
+	mesh_release(&m);
+	db_close(&db);
+	free(text);
+}
+
 /* networkd adds no route for AllowedIPs unless RouteTable= is set. */
 static void test_route_table(void **state)
 {
@@ -281,6 +313,7 @@ int main(void)
 		cmocka_unit_test(test_interface_names_the_files_and_the_device),
 		cmocka_unit_test(test_name_that_is_no_ifname_is_refused_without_interface),
 		cmocka_unit_test(test_every_value),
+		cmocka_unit_test(test_legacy_routes_are_masked),
 		cmocka_unit_test(test_route_table),
 		cmocka_unit_test(test_preshared_keys_are_secret),
 		cmocka_unit_test(test_name_ending_in_backslash_is_quoted),
