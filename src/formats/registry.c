@@ -1,5 +1,7 @@
 #include "formats/format.h"
 
+#include "formats/networkd.h"
+#include "formats/nm.h"
 #include "formats/mikrotik.h"
 #include "formats/uci.h"
 #include "formats/wgquick.h"
@@ -10,6 +12,8 @@
 
 const struct format *const formats[] = {
 	&format_wgquick,
+	&format_networkd,
+	&format_nm,
 	&format_uci,
 	&format_mikrotik,
 	NULL,

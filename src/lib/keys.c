@@ -132,3 +132,10 @@ void key_wipe_str(char *s)
 	if (s)
 		sodium_memzero(s, strlen(s));
 }
+
+int key_hash(uint8_t *out, size_t out_len, const void *in, size_t in_len)
+{
+	if (out_len < crypto_generichash_BYTES_MIN || out_len > crypto_generichash_BYTES_MAX)
+		return -1;
+	return crypto_generichash(out, out_len, in, in_len, NULL, 0) == 0 ? 0 : -1;
+}

@@ -3,6 +3,7 @@
 #define WGM_KEYS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define KEY_LEN 32
@@ -42,5 +43,10 @@ bool key_is_weak(const uint8_t priv[KEY_LEN]);
 /* Wipes a key or its text; key_wipe_str wipes a NUL-terminated string. */
 void key_wipe_str(char *s);
 void key_wipe(void *p, unsigned long len);
+
+/* BLAKE2b (libsodium's crypto_generichash) of in, out_len bytes (16 to 64): for
+ * identifiers that must follow from a public value and stay the same from one
+ * run to the next (NetworkManager's connection uuid). 0, or -1 on a bad length. */
+int key_hash(uint8_t *out, size_t out_len, const void *in, size_t in_len);
 
 #endif
