@@ -53,11 +53,15 @@ static void test_table_has_the_16_columns_of_2_5_1_in_order(void **state)
 	};
 
 	(void)state;
-	assert_int_equal(ATTR_COUNT, LEN(want));
+	/* Then ours, each optional: not written unless a peer uses it. */
+	assert_int_equal(ATTR_COUNT, LEN(want) + 1);
 	for (size_t i = 0; i < LEN(want); i++) {
 		assert_string_equal(attrs[i].column, want[i]);
 		assert_non_null(attrs[i].check);
+		assert_false(attrs[i].optional);
 	}
+	assert_string_equal(attrs[ATTR_RELAY].column, "Relay");
+	assert_true(attrs[ATTR_RELAY].optional);
 	assert_true(attrs[ATTR_NAME].required);
 	assert_true(attrs[ATTR_ADDRESS].required);
 	assert_true(attrs[ATTR_PRIVATEKEY].required);

@@ -69,8 +69,11 @@ static void expect_row(struct buf *b, const char *const v[ATTR_COUNT], const cha
 {
 	const char between[2] = { sep, '\0' };
 
+	/* The 16 columns of 2.5.1; an optional one is not written when unused. */
 	for (int i = 0; i < ATTR_COUNT; i++)
-		assert_int_equal(buf_printf(b, "%s\"%s\"", i ? between : "", v[i] ? v[i] : ""), 0);
+		if (!attrs[i].optional)
+			assert_int_equal(buf_printf(b, "%s\"%s\"", i ? between : "",
+						    v[i] ? v[i] : ""), 0);
 	assert_int_equal(buf_printf(b, "%s%s", tail, eol), 0);
 }
 
@@ -202,7 +205,9 @@ static void test_semicolon_and_bom_are_written_back(void **state)
 	assert_string_equal(peer_get(&db.peers[0], ATTR_NAME), "a");
 	assert_int_equal(buf_puts(&want, "\xEF\xBB\xBF"), 0);
 	for (int i = 0; i < ATTR_COUNT; i++)
-		assert_int_equal(buf_printf(&want, "%s\"%s\"", i ? ";" : "", attrs[i].column), 0);
+		if (!attrs[i].optional)
+			assert_int_equal(buf_printf(&want, "%s\"%s\"", i ? ";" : "", attrs[i].column),
+					 0);
 	assert_int_equal(buf_puts(&want, "\r\n"), 0);
 	expect_row(&want, v, "", ';', "\r\n");
 	assert_serializes_to(&db, want.data, want.len);

@@ -136,7 +136,9 @@ static void test_full_interface_in_column_order(void **state)
 	const char *want_beta =
 		"[Interface]\n# Name: beta\nAddress = 10.0.0.2/24\nPrivateKey = " PRIV_B "\n"
 		"\n[Peer]\n# Name: alpha\nPublicKey = " PUB_A "\n"
-		"Endpoint = alpha.example:51820\nAllowedIPs = 10.0.0.1/32\n";
+		"Endpoint = alpha.example:51820\nAllowedIPs = 10.0.0.1/32\n"
+		/* beta has no Endpoint and no keepalive: its NAT needs one. */
+		"PersistentKeepalive = 25\n";
 	struct mesh m;
 	struct db db;
 	char *got;
@@ -216,10 +218,10 @@ static void test_keepalive_of_the_local_peer_is_in_each_of_its_peer_sections(voi
 	char *conf, *sec;
 
 	(void)state;
-	db_load_text(&db, "Name,Address,PersistentKeepalive,PrivateKey\n"
-		  "a,10.0.0.1/24,25," PRIV_A "\n"
-		  "b,10.0.0.2/24,," PRIV_B "\n"
-		  "c,10.0.0.3/24,," PRIV_C "\n");
+	db_load_text(&db, "Name,Address,Endpoint,PersistentKeepalive,PrivateKey\n"
+		  "a,10.0.0.1/24,a.example,25," PRIV_A "\n"
+		  "b,10.0.0.2/24,b.example,," PRIV_B "\n"
+		  "c,10.0.0.3/24,c.example,," PRIV_C "\n");
 	build(&m, &db, false);
 	conf = render(&m, 0);
 	assert_int_equal(count(conf, "PersistentKeepalive"), 2);
