@@ -106,14 +106,10 @@ oom:
 /* "KEY = a, b, c": the items as written, as 2.5.1 writes them. */
 static int put_list(struct buf *out, const char *key, const char *list)
 {
-	const char *cursor = list, *p;
-	size_t len;
+	bool first = true;
 
-	if (buf_printf(out, "%s = ", key) < 0)
+	if (buf_printf(out, "%s = ", key) < 0 || list_join(out, list, &first) < 0)
 		return -1;
-	for (bool first = true; list_next(&cursor, &p, &len); first = false)
-		if ((!first && buf_puts(out, ", ") < 0) || buf_append(out, p, len) < 0)
-			return -1;
 	return buf_putc(out, '\n');
 }
 

@@ -1,5 +1,7 @@
 #include "lib/util.h"
 
+#include "lib/buf.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -283,5 +285,18 @@ int write_all(int fd, const void *data, size_t len)
 		p += w;
 		len -= (size_t)w;
 	}
+	return 0;
+}
+
+int list_join(struct buf *out, const char *list, bool *first)
+{
+	const char *cursor = list, *p;
+	size_t len;
+
+	if (!*list)
+		return 0;
+	for (; list_next(&cursor, &p, &len); *first = false)
+		if ((!*first && buf_puts(out, ", ") < 0) || buf_append(out, p, len) < 0)
+			return -1;
 	return 0;
 }

@@ -59,6 +59,13 @@ size_t utf8_decode(const char *s, uint32_t *cp);
  * the list first; an empty list gives one empty item. */
 bool list_next(const char **cursor, const char **item, size_t *len);
 
+struct buf;
+/* Appends the items of a comma-separated list to out, joined by ", " (the way
+ * wg-quick files and 2.5.1 write lists), with ", " before the first one too
+ * unless *first; clears *first once it wrote an item. An empty list appends
+ * nothing. 0 or -1 (out of memory). */
+int list_join(struct buf *out, const char *list, bool *first);
+
 /* Duplicates s, or aborts the program when out of memory is not an option:
  * returns NULL and the caller reports it. */
 char *xstrdup(const char *s);

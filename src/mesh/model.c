@@ -55,28 +55,14 @@ static int parse_nets(const char *text, struct ipnet **v, size_t *n)
 	return errno == ENOMEM ? -1 : 0;
 }
 
-/* Appends the items of a comma-separated value joined by ", ". */
-static int put_list(struct buf *out, const char *list, bool *first)
-{
-	const char *cursor = list, *p;
-	size_t len;
-
-	if (!*list)
-		return 0;
-	for (; list_next(&cursor, &p, &len); *first = false)
-		if ((!*first && buf_puts(out, ", ") < 0) || buf_append(out, p, len) < 0)
-			return -1;
-	return 0;
-}
-
 /* 2.5.1's AllowedIPs: the values as the user wrote them. */
 static int join_as_written(struct mesh_node *n)
 {
 	struct buf b = BUF_INIT;
 	bool first = true;
 
-	if (put_list(&b, n->address_text, &first) < 0 ||
-	    put_list(&b, peer_get(n->row, ATTR_ALLOWEDIPS), &first) < 0 || buf_putc(&b, '\0') < 0) {
+	if (list_join(&b, n->address_text, &first) < 0 ||
+	    list_join(&b, peer_get(n->row, ATTR_ALLOWEDIPS), &first) < 0 || buf_putc(&b, '\0') < 0) {
 		buf_free(&b);
 		return -1;
 	}

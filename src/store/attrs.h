@@ -36,22 +36,12 @@ enum attr_kind {
 	KIND_KEY,	/* 44 characters of base64 */
 };
 
-/* Where genconfig writes the value. */
-enum attr_place {
-	PLACE_NONE,		/* not written as a key */
-	PLACE_INTERFACE_HEAD,	/* [Interface], before the others */
-	PLACE_INTERFACE,	/* [Interface] */
-	PLACE_REMOTE,		/* the [Peer] section that describes this peer */
-	PLACE_LOCAL,		/* every [Peer] section of this peer's own file */
-};
-
 struct attr {
-	const char *column;	/* CSV header and wg-quick key */
+	const char *column;	/* CSV header (each format names the value itself) */
 	const char *option;	/* long option, NULL when positional */
 	const char *metavar;
 	const char *help;
 	enum attr_kind kind;
-	enum attr_place place;
 	long min, max;		/* KIND_INT */
 	bool required;		/* must be set on every peer */
 	const char *def;	/* filled in by addpeer and init when empty */
