@@ -43,3 +43,38 @@ void parallel_for(size_t n, size_t min_slice, void (*fn)(void *ctx, size_t from,
 			run_slice(&s[i]);
 	}
 }
+
+struct jobs {
+	void (*fn)(void *ctx, size_t i);
+	void *ctx;
+	size_t n;
+	size_t next;	/* atomically taken */
+};
+
+static void *run_jobs(void *arg)
+{
+	struct jobs *j = arg;
+	size_t i;
+
+	while ((i = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED)) < j->n)
+		j->fn(j->ctx, i);
+	return NULL;
+}
+
+void parallel_jobs(size_t n, size_t jobs, void (*fn)(void *ctx, size_t i), void *ctx)
+{
+	struct jobs j = { fn, ctx, n, 0 };
+	pthread_t t[PARALLEL_JOBS_MAX];
+	bool started[PARALLEL_JOBS_MAX] = { false };
+
+	if (jobs > PARALLEL_JOBS_MAX)
+		jobs = PARALLEL_JOBS_MAX;
+	if (jobs > n)
+		jobs = n;
+	for (size_t i = 1; i < jobs; i++)
+		started[i] = pthread_create(&t[i], NULL, run_jobs, &j) == 0;
+	run_jobs(&j);
+	for (size_t i = 1; i < jobs; i++)
+		if (started[i])
+			pthread_join(t[i], NULL);
+}
