@@ -19,6 +19,9 @@ static const struct {
 	{ "genconfig", cmd_genconfig, "write the wg-quick configuration of every peer" },
 	{ "rotate", cmd_rotate, "replace a peer's private key or preshared keys" },
 	{ "check", cmd_check, "find what would give broken or unsafe configurations" },
+	{ "deploy", cmd_deploy, "write and apply each peer's file on its host over ssh" },
+	{ "status", cmd_status, "compare the hosts' interfaces with the database" },
+	{ "verify", cmd_verify, "ping every peer from every host through the tunnels" },
 };
 
 static void usage(FILE *f)

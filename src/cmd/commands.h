@@ -16,5 +16,8 @@ int cmd_showpeers(const struct cmd_env *env, int argc, char **argv);
 int cmd_check(const struct cmd_env *env, int argc, char **argv);
 int cmd_rotate(const struct cmd_env *env, int argc, char **argv);
 int cmd_genconfig(const struct cmd_env *env, int argc, char **argv);
+int cmd_deploy(const struct cmd_env *env, int argc, char **argv);
+int cmd_status(const struct cmd_env *env, int argc, char **argv);
+int cmd_verify(const struct cmd_env *env, int argc, char **argv);
 
 #endif

@@ -1,4 +1,5 @@
 #include "mesh/model.h"
+#include "lib/sshaddr.h"
 
 #include "lib/parallel.h"
 #include "mesh/plan.h"
@@ -184,6 +185,9 @@ static int build_node(struct mesh_node *n, const struct peer *p, bool legacy)
 	for (int h = 0; h < HOOK_COUNT; h++)
 		n->hooks[h] = peer_get(p, hook_attr[h]);
 	n->save_config = *save ? attr_bool_value(save) : -1;
+	char why[8];
+	n->has_ssh = *peer_get(p, ATTR_SSH) &&
+		     ssh_target_parse(&n->ssh, peer_get(p, ATTR_SSH), why, sizeof(why)) == 0;
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 
 #include "lib/endpoint.h"
 #include "lib/ipnet.h"
+#include "lib/sshaddr.h"
 #include "lib/keys.h"
 #include "store/db.h"
 #include "store/psk.h"
@@ -69,6 +70,8 @@ struct mesh_node {
 	size_t n_dns;
 	const char *hooks[HOOK_COUNT];	/* "" when unset */
 	int save_config;	/* -1: unset, else 0 or 1 */
+	bool has_ssh;		/* the SSH column: where deploy reaches the host */
+	struct ssh_target ssh;
 
 	/* NAT and relays (mesh/plan.c). */
 	bool relay;		/* marked Relay and reachable (has an Endpoint) */

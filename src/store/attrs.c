@@ -1,6 +1,7 @@
 #include "store/attrs.h"
 
 #include "lib/endpoint.h"
+#include "lib/sshaddr.h"
 #include "lib/ipnet.h"
 #include "lib/keys.h"
 #include "lib/utf8.h"
@@ -332,6 +333,19 @@ static const char *check_endpoint(const struct attr *a, const char *v)
 	return NULL;
 }
 
+static const char *check_ssh(const struct attr *a, const char *v)
+{
+	struct ssh_target t;
+	char why[200];
+	static const char rule[] = "[USER@]HOST[:PORT], as ssh reaches the host (IPv6 with a "
+				   "port in brackets)";
+
+	(void)a;
+	if (ssh_target_parse(&t, v, why, sizeof(why)) < 0)
+		return *why ? because(rule, "%s", why) : rule;
+	return NULL;
+}
+
 static const char *check_key(const struct attr *a, const char *v)
 {
 	uint8_t key[KEY_LEN];
@@ -416,6 +430,10 @@ const struct attr attrs[ATTR_COUNT] = {
 	[ATTR_RELAY] = { .column = "Relay", .option = "relay",
 			 .help = "relay the traffic of peers behind NAT (it needs an Endpoint)",
 			 .kind = KIND_BOOL, .check = check_bool, .optional = true },
+	[ATTR_SSH] = { .column = "SSH", .option = "ssh", .metavar = "[USER@]HOST[:PORT]",
+		       .help = "where deploy, status and verify reach the host over ssh "
+			       "(default: the Endpoint's host)",
+		       .kind = KIND_TEXT, .check = check_ssh, .optional = true },
 };
 
 int attr_by_column(const char *column)

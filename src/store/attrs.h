@@ -24,6 +24,7 @@ enum attr_id {
 	ATTR_POSTDOWN,
 	ATTR_SAVECONFIG,
 	ATTR_RELAY,		/* ours, not 2.5.1's: an optional column */
+	ATTR_SSH,		/* ours: where deploy reaches the host (optional) */
 	ATTR_COUNT
 };
 

@@ -54,7 +54,7 @@ static void test_table_has_the_16_columns_of_2_5_1_in_order(void **state)
 
 	(void)state;
 	/* Then ours, each optional: not written unless a peer uses it. */
-	assert_int_equal(ATTR_COUNT, LEN(want) + 1);
+	assert_int_equal(ATTR_COUNT, LEN(want) + 2);
 	for (size_t i = 0; i < LEN(want); i++) {
 		assert_string_equal(attrs[i].column, want[i]);
 		assert_non_null(attrs[i].check);
@@ -62,6 +62,8 @@ static void test_table_has_the_16_columns_of_2_5_1_in_order(void **state)
 	}
 	assert_string_equal(attrs[ATTR_RELAY].column, "Relay");
 	assert_true(attrs[ATTR_RELAY].optional);
+	assert_string_equal(attrs[ATTR_SSH].column, "SSH");
+	assert_true(attrs[ATTR_SSH].optional);
 	assert_true(attrs[ATTR_NAME].required);
 	assert_true(attrs[ATTR_ADDRESS].required);
 	assert_true(attrs[ATTR_PRIVATEKEY].required);
@@ -184,6 +186,9 @@ static void test_save_config_true_or_false_in_any_case(void **state)
 	ACCEPTS(ATTR_SAVECONFIG, "true", "TRUE", "True", "false", "FALSE", "fAlSe", "yes", "no",
 		"1", "0");
 	REFUSES(ATTR_SAVECONFIG, "maybe", "2", "truee", "t", "on", " true");
+	ACCEPTS(ATTR_SSH, "host", "root@192.0.2.1", "me@h.example:2222", "2001:db8::1",
+		"u@[2001:db8::1]:22");
+	REFUSES(ATTR_SSH, "@h", "a b@h", "-oProxyCommand=x", "u@-h", "u@h:0x", "h:70000", "u@");
 	assert_true(attr_bool_value("TRUE"));
 	assert_true(attr_bool_value("Yes"));
 	assert_true(attr_bool_value("1"));
