@@ -38,6 +38,7 @@ struct ctx {
 	const struct mesh *m;
 	const void *wgq;	/* wg-quick's prepared state */
 	struct job *jobs;
+	struct remote_progress *progress;
 };
 
 static void usage(FILE *f)
@@ -226,7 +227,7 @@ static bool running_drifts(const struct mesh *m, size_t self, const struct wgdum
 	return n != 0;
 }
 
-static void deploy_one(void *ctx, size_t i)
+static void deploy_one_work(void *ctx, size_t i)
 {
 	const struct ctx *x = ctx;
 	struct job *j = &x->jobs[i];
@@ -280,6 +281,14 @@ static void deploy_one(void *ctx, size_t i)
 	host_state_free(&s);
 out:
 	buf_free(&conf);
+}
+
+static void deploy_one(void *ctx, size_t i)
+{
+	const struct ctx *x = ctx;
+
+	deploy_one_work(ctx, i);
+	remote_progress_step(x->progress);
 }
 
 static void warn_save_config(const struct mesh *m, const struct remote_host *h, size_t n)
@@ -348,8 +357,11 @@ int cmd_deploy(const struct cmd_env *env, int argc, char **argv)
 		goto out;
 	for (size_t i = 0; i < n; i++)
 		jobs[i].host = &hosts[i];
-	struct ctx x = { &o, &rm.mesh, wgq, jobs };
+	struct remote_progress progress;
+	struct ctx x = { &o, &rm.mesh, wgq, jobs, &progress };
+	remote_progress_start(&progress, "deploy", n);
 	parallel_jobs(n, o.r.jobs, deploy_one, &x);
+	remote_progress_end(&progress);
 	ret = report(&o, jobs, n);
 out:
 	remote_opts_stop(&o.r, hosts, n);

@@ -35,6 +35,7 @@ struct ctx {
 	const struct status_opts *o;
 	const struct mesh *m;
 	struct job *jobs;
+	struct remote_progress *progress;
 };
 
 static void usage(FILE *f)
@@ -102,7 +103,7 @@ static int parse(struct status_opts *o, int argc, char **argv)
 	return 0;
 }
 
-static void status_one(void *ctx, size_t i)
+static void status_one_work(void *ctx, size_t i)
 {
 	const struct ctx *x = ctx;
 	struct job *j = &x->jobs[i];
@@ -123,6 +124,14 @@ static void status_one(void *ctx, size_t i)
 		snprintf(j->why, sizeof(j->why), "out of memory");
 		j->failed = true;
 	}
+}
+
+static void status_one(void *ctx, size_t i)
+{
+	const struct ctx *x = ctx;
+
+	status_one_work(ctx, i);
+	remote_progress_step(x->progress);
 }
 
 static void human_bytes(uint64_t v, char *out, size_t len)
@@ -167,7 +176,8 @@ static void describe(const struct mesh *m, size_t self, size_t r, const struct w
 		p->state = "missing";
 		return;
 	}
-	bool alive = l.keepalive > 0 || (mesh_link(m, r, self, &back) && back.keepalive > 0);
+	bool alive = l.keepalive > 0 || w->keepalive ||
+		     (mesh_link(m, r, self, &back) && back.keepalive > 0);
 	snprintf(p->endpoint, sizeof(p->endpoint), "%s", w->endpoint);
 	p->rx = w->rx;
 	p->tx = w->tx;
@@ -340,8 +350,11 @@ int cmd_status(const struct cmd_env *env, int argc, char **argv)
 	}
 	for (size_t i = 0; i < n; i++)
 		jobs[i].host = &hosts[i];
-	struct ctx x = { &o, &rm.mesh, jobs };
+	struct remote_progress progress;
+	struct ctx x = { &o, &rm.mesh, jobs, &progress };
+	remote_progress_start(&progress, "status", n);
 	parallel_jobs(n, o.r.jobs, status_one, &x);
+	remote_progress_end(&progress);
 	time_t now = time(NULL);
 	ret = 0;
 	for (size_t i = 0; i < n; i++) {

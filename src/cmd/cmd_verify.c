@@ -33,6 +33,7 @@ struct ctx {
 	const struct verify_opts *o;
 	const struct mesh *m;
 	struct job *jobs;
+	struct remote_progress *progress;
 };
 
 static void usage(FILE *f)
@@ -119,7 +120,7 @@ static bool expected(const struct mesh *m, size_t a, size_t b)
 	return mesh_link(m, a, b, &l) || mesh_relay_of(m, a, b) >= 0;
 }
 
-static void verify_one(void *ctx, size_t i)
+static void verify_one_work(void *ctx, size_t i)
 {
 	const struct ctx *x = ctx;
 	struct job *j = &x->jobs[i];
@@ -173,6 +174,14 @@ static void verify_one(void *ctx, size_t i)
 	}
 	ssh_result_free(&r);
 	free(args);
+}
+
+static void verify_one(void *ctx, size_t i)
+{
+	const struct ctx *x = ctx;
+
+	verify_one_work(ctx, i);
+	remote_progress_step(x->progress);
 }
 
 /* The matrix: a row per host that pinged, a column per peer; a cell says how
@@ -261,8 +270,11 @@ int cmd_verify(const struct cmd_env *env, int argc, char **argv)
 	}
 	for (size_t i = 0; i < n; i++)
 		jobs[i].host = &hosts[i];
-	struct ctx x = { &o, &rm.mesh, jobs };
+	struct remote_progress progress;
+	struct ctx x = { &o, &rm.mesh, jobs, &progress };
+	remote_progress_start(&progress, "verify", n);
 	parallel_jobs(n, o.r.jobs, verify_one, &x);
+	remote_progress_end(&progress);
 	ret = report(&x, n);
 out:
 	remote_opts_stop(&o.r, hosts, n);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void remote_opts_usage(FILE *f)
 {
@@ -205,4 +206,28 @@ void remote_opts_stop(struct remote_opts *o, const struct remote_host *h, size_t
 		t[i] = h[i].target;
 	ssh_config_stop(&o->ssh, t, t ? n : 0);
 	free(t);
+}
+
+void remote_progress_start(struct remote_progress *p, const char *cmd, size_t total)
+{
+	p->cmd = cmd;
+	p->total = total;
+	p->done = 0;
+	p->tty = isatty(STDERR_FILENO) && total > 1;
+	if (p->tty)
+		fprintf(stderr, "\r%s: 0/%zu hosts", cmd, total);
+}
+
+void remote_progress_step(struct remote_progress *p)
+{
+	size_t done = __atomic_add_fetch(&p->done, 1, __ATOMIC_RELAXED);
+
+	if (p->tty)
+		fprintf(stderr, "\r%s: %zu/%zu hosts", p->cmd, done, p->total);
+}
+
+void remote_progress_end(const struct remote_progress *p)
+{
+	if (p->tty)
+		fputs("\r\033[K", stderr);
 }

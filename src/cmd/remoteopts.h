@@ -73,6 +73,18 @@ struct remote_host {
 int remote_select(const struct mesh *m, const char *cmd, char **names, int n,
 		  struct remote_host **out, size_t *count);
 
+/* "deploy: 3/20 hosts" on standard error while the hosts are worked on, when it
+ * is a terminal; erased at the end. Safe from several threads. */
+struct remote_progress {
+	const char *cmd;
+	size_t total;
+	size_t done;		/* atomically increased */
+	bool tty;
+};
+void remote_progress_start(struct remote_progress *p, const char *cmd, size_t total);
+void remote_progress_step(struct remote_progress *p);
+void remote_progress_end(const struct remote_progress *p);
+
 /* Ends the ssh connections of the hosts and removes the ControlPath folder. */
 void remote_opts_stop(struct remote_opts *o, const struct remote_host *h, size_t n);
 

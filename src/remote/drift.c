@@ -104,6 +104,13 @@ long drift_find(const struct mesh *m, size_t self, const struct wgdump *d, struc
 		expected[p - d->peers] = true;
 		if (compare_allowed(l.remote->name, l.routes, l.n_routes, p, out, &count) < 0)
 			goto oom;
+		unsigned want_ka = l.keepalive > 0 ? (unsigned)l.keepalive : 0;
+		if (p->keepalive != want_ka) {
+			if (buf_printf(out, "peer %s: PersistentKeepalive %u instead of %u (0: off)\n",
+				       l.remote->name, p->keepalive, want_ka) < 0)
+				goto oom;
+			count++;
+		}
 		if (p->has_psk != (l.preshared_key != NULL)) {
 			if (buf_printf(out, "peer %s: %s\n", l.remote->name, p->has_psk
 				       ? "a preshared key that the database has not"

@@ -212,6 +212,24 @@ scenario_live_update() {
     expect_in_out '^20/20 pairs answer$' || return 1
 }
 
+# Debian 12's wg (1.0.20210914) syncconf leaves a removed PersistentKeepalive
+# in place: deploy clears it with wg set.
+scenario_keepalive_removed() {
+    "$WG_MESHCONF" -d "$DB" updatepeer tokyo1 --persistentkeepalive 25 >/dev/null
+    deploy tokyo1 || { err "deploy failed"; show_out; return 1; }
+    expect_in_out '^tokyo1: updated live$' || return 1
+    on_host tokyo1 wg show tokyo1 persistent-keepalive | grep -q '	25$' ||
+        { err "tokyo1 has no keepalive after deploy"; return 1; }
+    "$WG_MESHCONF" -d "$DB" updatepeer tokyo1 --persistentkeepalive '' >/dev/null
+    deploy tokyo1 || { err "deploy failed"; show_out; return 1; }
+    expect_in_out '^tokyo1: updated live$' || return 1
+    if on_host tokyo1 wg show tokyo1 persistent-keepalive | grep -qv '	off$'; then
+        err "a keepalive is left after it was removed:"
+        on_host tokyo1 wg show tokyo1 persistent-keepalive | sed 's/^/      /'
+        return 1
+    fi
+}
+
 scenario_key_changed_by_hand() {
     local rc=0
     on_host germany1 sh -c 'wg genkey >/tmp/dp-k && wg set germany1 private-key /tmp/dp-k; rm -f /tmp/dp-k'
@@ -306,6 +324,7 @@ main() {
     run scenario_dry_run
     [[ -n ${E2E_ONLY_FIRST:-} ]] && exit 0
     run scenario_live_update
+    run scenario_keepalive_removed
     run scenario_key_changed_by_hand
     run scenario_failing_hook
     run scenario_sshd_stopped

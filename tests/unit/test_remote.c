@@ -130,6 +130,12 @@ static void test_drift(void **state)
 		"peer canada1 is missing\n"
 		"peer tokyo1 is there but should not be (relayed)\n");
 	buf_free(&out);
+	/* What Debian 12's wg syncconf leaves behind: a keepalive the file dropped. */
+	assert_int_equal(drifts(IFLINE(PUB_T, "51820")
+				PUB_G "\t(none)\t(none)\t10.2.0.1/32\t0\t0\t0\t25\n"
+				PEER(PUB_C, "(none)", "10.3.0.1/32"), &out), 1);
+	assert_string_equal(out.data, "peer germany1: PersistentKeepalive 25 instead of 0 (0: off)\n");
+	buf_free(&out);
 }
 
 static void test_probe_output(void **state)
