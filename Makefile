@@ -111,6 +111,8 @@ demo: deps $(BIN)
 
 bench: deps $(BIN)
 	@./bench/run $(BIN)
+	@./scripts/install-deps --bench
+	@./bench/deploy $(BIN)
 
 install: $(BIN) $(MAN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1

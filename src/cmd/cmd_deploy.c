@@ -237,6 +237,12 @@ static void deploy_one_work(void *ctx, size_t i)
 	struct host_state s;
 	char what[200];
 
+	if (!attr_is_ifname(remote_ifname(o, n))) {
+		snprintf(j->why, sizeof(j->why), "the interface name would be the peer's name, "
+			 "which is not one ([a-zA-Z0-9_=+.-]{1,15}): give one with --interface");
+		j->action = ACT_FAILED;
+		return;
+	}
 	if (wgquick_render(x->m, x->wgq, j->host->node, &conf, NULL) < 0) {
 		snprintf(j->why, sizeof(j->why), "out of memory");
 		j->action = ACT_FAILED;

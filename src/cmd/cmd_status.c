@@ -110,6 +110,12 @@ static void status_one_work(void *ctx, size_t i)
 	const struct remote_opts *o = &x->o->r;
 	const struct mesh_node *n = &x->m->nodes[j->host->node];
 
+	if (!attr_is_ifname(remote_ifname(o, n))) {
+		snprintf(j->why, sizeof(j->why), "the interface name would be the peer's name, "
+			 "which is not one ([a-zA-Z0-9_=+.-]{1,15}): give one with --interface");
+		j->failed = true;
+		return;
+	}
 	if (host_probe(&o->ssh, x->o->local ? NULL : &j->host->target, o->dir,
 		       remote_ifname(o, n), o->timeout, &j->s, j->why, sizeof(j->why)) < 0) {
 		j->failed = true;

@@ -68,7 +68,7 @@ const char script_apply[] =
 	"  case $mode in\n"
 	"  live) live;;\n"
 	"  restart) down >/dev/null 2>&1; [ $had = 0 ] || up;;\n"
-	"  start) [ $had = 0 ] || down >/dev/null 2>&1; return 0;;\n"
+	"  start) return 0;;\n"
 	"  esac\n"
 	"}\n"
 	/* From here on, nothing may stop half-way: not the session's end (HUP), not a

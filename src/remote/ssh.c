@@ -1,6 +1,7 @@
 #include "remote/ssh.h"
 
 #include "lib/endpoint.h"
+#include "lib/parallel.h"
 #include "lib/util.h"
 
 #include <dirent.h>
@@ -405,21 +406,33 @@ void ssh_result_free(struct ssh_result *r)
 	buf_free(&r->err);
 }
 
+struct stop_ctx {
+	const struct ssh_config *c;
+	const struct ssh_target *t;
+};
+
+static void stop_one(void *ctx, size_t i)
+{
+	const struct stop_ctx *x = ctx;
+	struct argv_b a = { 0 };
+	struct ssh_result r;
+
+	push_options(&a, x->c, &x->t[i]);
+	push(&a, "-O");
+	push(&a, "exit");
+	push(&a, "--");
+	push(&a, "%s", x->t[i].host);
+	if (!a.failed && spawn(a.v, NULL, 0, 5, &r) == 0)
+		ssh_result_free(&r);
+	ssh_argv_free(a.v);
+}
+
 void ssh_config_stop(struct ssh_config *c, const struct ssh_target *targets, size_t n)
 {
 	if (*c->control_dir) {
-		for (size_t i = 0; i < n; i++) {
-			struct argv_b a = { 0 };
-			struct ssh_result r;
-			push_options(&a, c, &targets[i]);
-			push(&a, "-O");
-			push(&a, "exit");
-			push(&a, "--");
-			push(&a, "%s", targets[i].host);
-			if (!a.failed && spawn(a.v, NULL, 0, 5, &r) == 0)
-				ssh_result_free(&r);
-			ssh_argv_free(a.v);
-		}
+		struct stop_ctx x = { c, targets };
+		/* All at once: each is a round trip to a master process. */
+		parallel_jobs(n, 16, stop_one, &x);
 		/* Whatever is left: sockets of masters that did not answer. */
 		DIR *d = opendir(c->control_dir);
 		struct dirent *e;

@@ -332,4 +332,5 @@ main() {
     ((FAILED == 0))
 }
 
-main "$@"
+# Sourced by bench/deploy for its hosts: only the functions.
+[[ ${BASH_SOURCE[0]} != "$0" ]] || main "$@"
