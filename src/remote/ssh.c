@@ -276,7 +276,8 @@ static void exchange(pid_t pid, int in, int out, int err, const char *data, size
 				close_fd(&err);
 			}
 		}
-		pid_t w = waitpid(pid, &status, out < 0 && err < 0 ? 0 : WNOHANG);
+		/* Never blocking: the deadline holds even after the pipes are closed. */
+		pid_t w = waitpid(pid, &status, WNOHANG);
 		if (w == pid || (w < 0 && errno != EINTR))
 			exited = true;
 	}

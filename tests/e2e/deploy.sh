@@ -310,6 +310,9 @@ main() {
     WORKDIR=$(mktemp -d /tmp/dp-e2e.XXXXXX)
     if [[ -n ${E2E_KEEP:-} ]]; then trap keep EXIT; else trap cleanup EXIT; fi
     mkdir -p /run/sshd
+    # A private copy: a rebuild during the run must not be half a linker output.
+    cp "$WG_MESHCONF" "$WORKDIR/wg-meshconf"
+    WG_MESHCONF=$WORKDIR/wg-meshconf
     say "deploy e2e: binary $WG_MESHCONF, run id $RUN_ID, work dir $WORKDIR"
     topo_new d
     DB=$WORKDIR/database.csv

@@ -172,6 +172,35 @@ static void test_run_times_out(void **state)
 	ssh_config_stop(&c, NULL, 0);
 }
 
+/* A command that closes its output and goes on must not outlive the timeout. */
+static void test_timeout_holds_after_output_closed(void **state)
+{
+	struct ssh_config c = { 0 };
+	struct ssh_target t;
+	struct ssh_result r;
+	char why[64];
+	time_t t0 = time(NULL);
+
+	(void)state;
+	char closer[64];
+	int fd;
+	static const char body[] = "#!/bin/sh\nexec >&- 2>&- <&-\nexec sleep 30\n";
+
+	snprintf(closer, sizeof(closer), "/tmp/wgm-closer.XXXXXX");
+	assert_true((fd = mkstemp(closer)) >= 0);
+	assert_int_equal(write(fd, body, sizeof(body) - 1), sizeof(body) - 1);
+	assert_int_equal(fchmod(fd, 0700), 0);
+	assert_int_equal(close(fd), 0);
+	assert_int_equal(ssh_config_command(&c, closer), 0);
+	assert_int_equal(ssh_target_parse(&t, "host", why, sizeof(why)), 0);
+	assert_int_equal(ssh_run(&c, &t, "true", NULL, NULL, 0, 1, &r), 0);
+	unlink(closer);
+	assert_true(r.timed_out);
+	assert_true(time(NULL) - t0 < 10);
+	ssh_result_free(&r);
+	ssh_config_stop(&c, NULL, 0);
+}
+
 static void test_missing_program(void **state)
 {
 	struct ssh_config c = { 0 };
@@ -213,6 +242,7 @@ int main(void)
 		cmocka_unit_test(test_run_passes_args_and_stdin),
 		cmocka_unit_test(test_run_large_input_and_output),
 		cmocka_unit_test(test_run_times_out),
+		cmocka_unit_test(test_timeout_holds_after_output_closed),
 		cmocka_unit_test(test_missing_program),
 		cmocka_unit_test(test_control_dir_private_and_removed),
 	};
