@@ -53,8 +53,9 @@ load() {
 	: >"$work/log"
 	unshare -mn sh -c '
 		for d in /run/systemd/network /etc/systemd/network /usr/lib/systemd/network \
-			/run/dbus; do
-			mount -t tmpfs -o mode=0755 none "$d" || exit 1
+			/run/dbus /run/systemd/netif; do
+			# (a machine where systemd never ran has no such folders)
+			mkdir -p "$d" && mount -t tmpfs -o mode=0755 none "$d" || exit 1
 		done
 		mount -t tmpfs -o mode=0755,uid=$(id -u systemd-network),gid=$(id -g systemd-network) \
 			none /run/systemd/netif || exit 1
