@@ -487,6 +487,9 @@ static int cmp_ipnet(const void *a, const void *b)
 	return ipnet_cmp(a, b);
 }
 
+/* addpeer and updatepeer have no model, and building one would derive every
+ * public key (0.2 s at 10,000 peers, where addpeer takes 0.07 s): the peer's
+ * addresses and key identity are compared with the others' instead. */
 long lint_peer(const struct db *db, size_t self, unsigned what, const struct lint_opts *opts)
 {
 	struct run r = { db, opts, NULL, 0 };
