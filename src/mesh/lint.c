@@ -84,10 +84,11 @@ static void check_name(struct run *r, const struct peer *p)
 		       "use genconfig --interface");
 }
 
-/* The model gives an Endpoint without a port the node's ListenPort. */
+/* The model gives an Endpoint without a port the node's ListenPort; one that
+ * does not parse is the database's to report. */
 static void check_endpoint(struct run *r, const struct mesh_node *n)
 {
-	if (n->has_endpoint && !n->endpoint.port)
+	if (n->has_endpoint && !n->endpoint.port && !*peer_get(n->row, ATTR_LISTENPORT))
 		report(r, LINT_ERROR, n->row, "Endpoint",
 		       "has no port and the peer has no ListenPort: the others cannot reach it");
 }
