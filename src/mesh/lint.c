@@ -423,8 +423,11 @@ static void check_reachability(struct run *r)
 				       "through relay %s", other, n->name, other, m->nodes[relay].name);
 		}
 		/* The model's keepalive is the plan's: auto_keepalive marks the nodes
-		 * that had none (empty or off); 0 is none too. */
-		if (n->auto_keepalive || !n->keepalive)
+		 * that had none (empty or off, or a value that does not parse, which
+		 * is the database's to report); 0 is none too. */
+		const char *ka = peer_get(n->row, ATTR_KEEPALIVE);
+		bool unparsed = n->auto_keepalive && *ka && strcasecmp(ka, "off");
+		if ((n->auto_keepalive && !unparsed) || !n->keepalive)
 			report(r, LINT_WARNING, n->row, "PersistentKeepalive",
 			       "no Endpoint and no PersistentKeepalive: no one can reach this "
 			       "peer until it sends first");
