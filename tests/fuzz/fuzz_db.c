@@ -89,7 +89,8 @@ static void count_finding(void *ctx, const struct lint_finding *f)
 static long lint(const struct db *db, bool legacy, long only, bool pedantic)
 {
 	struct tally t = { db, 0 };
-	struct lint_opts o = { legacy, only, pedantic, count_finding, &t };
+	struct lint_opts o = { .legacy = legacy, .only = only, .pedantic = pedantic,
+				 .report = count_finding, .ctx = &t };
 	long errors = lint_db(db, &o);
 
 	FUZZ_ASSERT(errors == t.errors);
