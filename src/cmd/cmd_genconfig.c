@@ -237,43 +237,41 @@ static void protect_free(struct protected *p)
 		free(p->paths[i]);
 }
 
+/* The model was built before the checks (which read it); the preshared keys
+ * join it now that the store is up to date. */
 static int write_files(const struct genconfig_opts *o, const struct db *db, long only,
-		       const struct psk_store *psk)
+		       struct mesh *model, const struct psk_store *psk)
 {
 	const struct format *const *fmts = o->formats;
 	void *states[16] = { NULL };
 	struct format_opts fo = { .ifname = o->ifname, .secrets = o->secrets };
-	struct mesh_opts mo = { .legacy = o->legacy, .psk = psk };
 	size_t from = only < 0 ? 0 : (size_t)only, to = only < 0 ? db->count : from + 1;
 	size_t unsupported = 0;
 	struct protected prot;
-	struct mesh mesh;
+	const struct mesh *m = model;
 	int ret = 1;
 
+	model->opts.psk = psk;
 	if (protect_db(&prot, db) < 0) {
 		protect_free(&prot);
 		err_msg("out of memory");
 		return 1;
 	}
-	if (mesh_build(&mesh, db, &mo) < 0) {
-		protect_free(&prot);
-		return 1;
-	}
-	if (mesh.auto_keepalives)
-		note_keepalives(&mesh);
+	if (m->auto_keepalives)
+		note_keepalives(m);
 	for (size_t i = 0; fmts[i]; i++)
-		unsupported += format_report_unsupported(fmts[i], &mesh, from, to, o->strict);
+		unsupported += format_report_unsupported(fmts[i], m, from, to, o->strict);
 	if (unsupported && o->strict) {
 		err_msg("genconfig: %zu value%s the formats cannot carry (--strict): no file written",
 			unsupported, unsupported > 1 ? "s" : "");
 		goto out;
 	}
 	for (size_t i = 0; fmts[i]; i++)
-		if (fmts[i]->prepare && fmts[i]->prepare(&mesh, &fo, &states[i]) < 0) {
+		if (fmts[i]->prepare && fmts[i]->prepare(m, &fo, &states[i]) < 0) {
 			err_msg("genconfig: %s: out of memory", fmts[i]->name);
 			goto out;
 		}
-	struct render_ctx rc = { &mesh, fmts, states, &fo, from };
+	struct render_ctx rc = { m, fmts, states, &fo, from };
 	struct writer_opts wo = {
 		.cmd = "genconfig", .output = o->output, .file = o->file, .from = from,
 		.to = to, .partial = only >= 0, .durable = o->sync, .protect = prot.list,
@@ -285,7 +283,6 @@ out:
 	for (size_t i = 0; fmts[i]; i++)
 		if (fmts[i]->release)
 			fmts[i]->release(states[i]);
-	mesh_release(&mesh);
 	protect_free(&prot);
 	return ret;
 }
@@ -297,6 +294,8 @@ int cmd_genconfig(const struct cmd_env *env, int argc, char **argv)
 	struct psk_store store = { 0 };
 	bool use_psk;
 	struct lint_opts lo = { .only = -1, .report = lint_print, .ctx = &db };
+	struct mesh mesh;
+	bool built = false;
 	struct stat st;
 	long errors;
 	int ret;
@@ -311,6 +310,12 @@ int cmd_genconfig(const struct cmd_env *env, int argc, char **argv)
 	if (o.name && (lo.only = db_lookup(&db, "genconfig", o.name)) < 0)
 		goto out;
 	lo.legacy = o.legacy;
+	/* One model for the checks and the files: its public keys are derived once. */
+	struct mesh_opts mo = { .legacy = o.legacy };
+	if (mesh_build(&mesh, &db, &mo) < 0)
+		goto out;
+	built = true;
+	lo.mesh = &mesh;
 	if ((errors = lint_db(&db, &lo)) != 0) {
 		if (errors > 0)
 			err_msg("genconfig: %ld error%s in %s: no file written", errors,
@@ -340,8 +345,10 @@ int cmd_genconfig(const struct cmd_env *env, int argc, char **argv)
 		warn_msg("%s can be written by other users, who could replace the files",
 			 o.output);
 	}
-	ret = write_files(&o, &db, lo.only, use_psk ? &store : NULL);
+	ret = write_files(&o, &db, lo.only, &mesh, use_psk ? &store : NULL);
 out:
+	if (built)
+		mesh_release(&mesh);
 	psk_free(&store);
 	db_close(&db);
 	return ret;

@@ -57,9 +57,8 @@ load() {
 		mount -t tmpfs -o mode=0755 none /run/systemd || exit 1
 		mkdir /run/systemd/network /run/systemd/netif || exit 1
 		for d in /run/systemd/network /etc/systemd/network /usr/lib/systemd/network \
-			/run/dbus /run/systemd/netif; do
-			# (a machine where systemd never ran has no such folders)
-			mkdir -p "$d" && mount -t tmpfs -o mode=0755 none "$d" || exit 1
+			/run/dbus; do
+			mount -t tmpfs -o mode=0755 none "$d" || exit 1
 		done
 		mount -t tmpfs -o mode=0755,uid=$(id -u systemd-network),gid=$(id -g systemd-network) \
 			none /run/systemd/netif || exit 1
