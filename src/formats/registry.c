@@ -1,5 +1,6 @@
 #include "formats/format.h"
 
+#include "formats/json.h"
 #include "formats/networkd.h"
 #include "formats/nm.h"
 #include "formats/mikrotik.h"
@@ -16,6 +17,7 @@ const struct format *const formats[] = {
 	&format_nm,
 	&format_uci,
 	&format_mikrotik,
+	&format_json,
 	NULL,
 };
 
