@@ -3,6 +3,7 @@
 #include "formats/json.h"
 #include "formats/networkd.h"
 #include "formats/nm.h"
+#include "formats/qr.h"
 #include "formats/mikrotik.h"
 #include "formats/uci.h"
 #include "formats/wgquick.h"
@@ -18,6 +19,7 @@ const struct format *const formats[] = {
 	&format_uci,
 	&format_mikrotik,
 	&format_json,
+	&format_qr,
 	NULL,
 };
 
