@@ -512,7 +512,7 @@ static int show_qr(const struct db *db, const struct mesh *m, const struct psk_s
 	struct buf out = BUF_INIT;
 	struct qr q = { 0 };
 	char err[512];
-	size_t width;
+	size_t width, cols;
 	long errors;
 	int ret = 1;
 
@@ -526,7 +526,10 @@ static int show_qr(const struct db *db, const struct mesh *m, const struct psk_s
 	}
 	format_report_unsupported(&format_qr, m, self, self + 1, false);
 	note_missing_psks(m, store, self);
-	if (qr_of_node(m, NULL, self, &q, err, sizeof(err)) < 0) {
+	/* On a terminal, a code it can show whole: a lower level if need be. */
+	cols = isatty(STDOUT_FILENO) ? screen_width() : 0;
+	if (qr_of_node(m, NULL, self, cols > 2 * QR_MARGIN_TERMINAL ?
+			(int)(cols - 2 * QR_MARGIN_TERMINAL) : 0, &q, err, sizeof(err)) < 0) {
 		err_msg("showpeers: %s", err);
 		goto out;
 	}
@@ -535,9 +538,9 @@ static int show_qr(const struct db *db, const struct mesh *m, const struct psk_s
 		goto out;
 	}
 	width = (size_t)q.width + 2 * QR_MARGIN_TERMINAL;
-	if (isatty(STDOUT_FILENO) && screen_width() && screen_width() < width)
+	if (cols && cols < width)
 		warn_msg("the code is %zu columns wide and the terminal %zu: widen it or use "
-			 "genconfig --format qr", width, screen_width());
+			 "genconfig --format qr", width, cols);
 	ret = fwrite(out.data, 1, out.len, stdout) != out.len;
 out:
 	qr_free(&q);

@@ -25,8 +25,8 @@ static const char *qr_cannot(const struct mesh_node *n, enum attr_id id)
 	}
 }
 
-int qr_of_node(const struct mesh *m, const void *state, size_t self, struct qr *q, char *err,
-	       size_t errlen)
+int qr_of_node(const struct mesh *m, const void *state, size_t self, int max_width,
+	       struct qr *q, char *err, size_t errlen)
 {
 	struct buf text = BUF_INIT;
 	char q_name[QUOTED_LEN];
@@ -34,7 +34,7 @@ int qr_of_node(const struct mesh *m, const void *state, size_t self, struct qr *
 	int rc = -1;
 
 	if (wgquick_render_app(m, state, self, &text, NULL) == 0)
-		rc = qr_encode(q, text.data, text.len);
+		rc = qr_encode(q, text.data, text.len, max_width);
 	if (rc == QR_ETOOBIG)
 		snprintf(err, errlen, "qr: peer %s: its configuration is %zu bytes, more than a QR "
 			 "code holds (%d bytes at the lowest error correction): use its wg-quick "
@@ -68,7 +68,7 @@ static int qr_render(const struct mesh *m, const void *state, const struct forma
 	}
 	/* The image is the private key, in another form. */
 	f->mode = 0600;
-	if (qr_of_node(m, state, self, &q, err, errlen) < 0)
+	if (qr_of_node(m, state, self, 0, &q, err, errlen) < 0)
 		return -1;
 	if (qr_png(&q, QR_PNG_SCALE, QR_MARGIN, &f->data) < 0)
 		snprintf(err, errlen, "out of memory");

@@ -36,7 +36,7 @@ static QRcode *encode_at(const char *data, size_t len, QRecLevel level)
 	return code;
 }
 
-int qr_encode(struct qr *q, const char *data, size_t len)
+int qr_encode(struct qr *q, const char *data, size_t len, int max_width)
 {
 	static const struct {
 		QRecLevel level;
@@ -51,12 +51,22 @@ int qr_encode(struct qr *q, const char *data, size_t len)
 	memset(q, 0, sizeof(*q));
 	if (len > QR_MAX_BYTES)
 		return QR_ETOOBIG;
-	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]) && !code; i++) {
+	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
 		errno = 0;
-		code = encode_at(data, len, levels[i].level);
-		if (!code && errno != ERANGE)
+		QRcode *c = encode_at(data, len, levels[i].level);
+		if (!c && errno != ERANGE)
 			return errno == ENOMEM ? -1 : QR_ETOOBIG;
+		if (!c)
+			continue;
+		/* Past the width: a lower level may make a smaller code. */
+		if (code) {
+			key_wipe(code->data, (size_t)code->width * (size_t)code->width);
+			QRcode_free(code);
+		}
+		code = c;
 		q->level = levels[i].name;
+		if (max_width <= 0 || code->width <= max_width)
+			break;
 	}
 	if (!code)
 		return QR_ETOOBIG;

@@ -20,9 +20,11 @@ struct qr {
 };
 
 /* Encodes the len bytes of data in 8-bit mode (case and every byte kept) at
- * the highest error correction level at which they fit. 0, -1 when out of
- * memory, or QR_ETOOBIG. Release with qr_free. */
-int qr_encode(struct qr *q, const char *data, size_t len);
+ * the highest error correction level at which they fit, in a code of at most
+ * max_width modules a side when max_width > 0 (a terminal's width; when no
+ * level is that small, the smallest code). 0, -1 when out of memory, or
+ * QR_ETOOBIG. Release with qr_free. */
+int qr_encode(struct qr *q, const char *data, size_t len, int max_width);
 
 /* Wipes the matrix (it holds the data) and frees it. Accepts a zeroed qr. */
 void qr_free(struct qr *q);

@@ -187,7 +187,7 @@ static void test_qr_holds_the_app_file(void **state)
 	assert_null(strstr(want.data, "PostUp"));
 	assert_null(strstr(want.data, "Table"));
 	assert_non_null(strstr(want.data, "PresharedKey = " PSK_AB));
-	assert_int_equal(qr_of_node(&f.m, NULL, 1, &q, f.err, sizeof(f.err)), 0);
+	assert_int_equal(qr_of_node(&f.m, NULL, 1, 0, &q, f.err, sizeof(f.err)), 0);
 	assert_int_equal(q.level, 'H');
 	qr_free(&q);
 	buf_free(&want);

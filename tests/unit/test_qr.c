@@ -23,11 +23,11 @@ static void test_small_text_gets_level_h(void **state)
 	struct qr q;
 
 	(void)state;
-	assert_int_equal(qr_encode(&q, "[Interface]\n", 12), 0);
+	assert_int_equal(qr_encode(&q, "[Interface]\n", 12, 0), 0);
 	assert_int_equal(q.level, 'H');
 	assert_int_equal(q.width, 25);
 	qr_free(&q);
-	assert_int_equal(qr_encode(&q, "x", 1), 0);
+	assert_int_equal(qr_encode(&q, "x", 1, 0), 0);
 	assert_int_equal(q.level, 'H');
 	/* Version 1 is 21 modules wide; the finder patterns are dark corners. */
 	assert_int_equal(q.width, 21);
@@ -53,7 +53,7 @@ static void test_level_falls_to_what_fits(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *s = repeat('a', cases[i].len);
-		assert_int_equal(qr_encode(&q, s, cases[i].len), 0);
+		assert_int_equal(qr_encode(&q, s, cases[i].len, 0), 0);
 		assert_int_equal(q.level, cases[i].level);
 		/* Each limit needs the largest code, version 40. */
 		if (i % 2 == 0)
@@ -63,20 +63,46 @@ static void test_level_falls_to_what_fits(void **state)
 	}
 }
 
+static void test_max_width_lowers_the_level(void **state)
+{
+	struct qr q;
+	char *s = repeat('a', 300);
+
+	(void)state;
+	/* 300 bytes: 89 modules at H, 81 at Q, 69 at M, 61 at L. */
+	assert_int_equal(qr_encode(&q, s, 300, 0), 0);
+	assert_int_equal(q.level, 'H');
+	assert_int_equal(q.width, 89);
+	qr_free(&q);
+	assert_int_equal(qr_encode(&q, s, 300, 89), 0);
+	assert_int_equal(q.level, 'H');
+	qr_free(&q);
+	assert_int_equal(qr_encode(&q, s, 300, 70), 0);
+	assert_int_equal(q.level, 'M');
+	assert_int_equal(q.width, 69);
+	qr_free(&q);
+	/* Nothing that small: the smallest code, at L. */
+	assert_int_equal(qr_encode(&q, s, 300, 21), 0);
+	assert_int_equal(q.level, 'L');
+	assert_int_equal(q.width, 61);
+	qr_free(&q);
+	free(s);
+}
+
 static void test_too_big(void **state)
 {
 	struct qr q;
 	char *s = repeat('a', QR_MAX_BYTES + 1);
 
 	(void)state;
-	assert_int_equal(qr_encode(&q, s, QR_MAX_BYTES + 1), QR_ETOOBIG);
+	assert_int_equal(qr_encode(&q, s, QR_MAX_BYTES + 1, 0), QR_ETOOBIG);
 	assert_null(q.dark);
 	qr_free(&q);
 	free(s);
 	/* UTF-8 costs the ECI header: the last bytes no longer fit. */
 	s = repeat('a', QR_MAX_BYTES);
 	memcpy(s, "\xc3\xa9", 2);
-	assert_int_equal(qr_encode(&q, s, QR_MAX_BYTES), QR_ETOOBIG);
+	assert_int_equal(qr_encode(&q, s, QR_MAX_BYTES, 0), QR_ETOOBIG);
 	free(s);
 }
 
@@ -87,7 +113,7 @@ static void test_draw_utf8(void **state)
 	size_t lines = 0;
 
 	(void)state;
-	assert_int_equal(qr_encode(&q, "x", 1), 0);
+	assert_int_equal(qr_encode(&q, "x", 1, 0), 0);
 	assert_int_equal(qr_draw_utf8(&q, QR_MARGIN_TERMINAL, &b), 0);
 	/* 21 + 2 * 2 = 25 rows of modules, two per line: 13 lines. */
 	for (size_t i = 0; i < b.len; i++)
@@ -112,7 +138,7 @@ static void test_png(void **state)
 	const unsigned char *p;
 
 	(void)state;
-	assert_int_equal(qr_encode(&q, "x", 1), 0);
+	assert_int_equal(qr_encode(&q, "x", 1, 0), 0);
 	assert_int_equal(qr_png(&q, 6, QR_MARGIN, &b), 0);
 	p = (const unsigned char *)b.data;
 	assert_true(b.len > 33);
@@ -133,6 +159,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_small_text_gets_level_h),
 		cmocka_unit_test(test_level_falls_to_what_fits),
+		cmocka_unit_test(test_max_width_lowers_the_level),
 		cmocka_unit_test(test_too_big),
 		cmocka_unit_test(test_draw_utf8),
 		cmocka_unit_test(test_png),
