@@ -12,7 +12,9 @@
 
 struct tally {
 	const struct db *db;
-	size_t errors, warnings;
+	size_t errors, warnings;	/* warnings count the notes too, as the
+					 * summary line says them */
+	size_t notes;
 	struct buf *json;	/* --json: the findings so far, else NULL */
 	int failed;		/* out of memory while writing them */
 };
@@ -81,8 +83,11 @@ static int put_text(struct buf *out, const char *text)
 static int put_finding(struct buf *out, enum lint_severity sev, const struct peer *p,
 		       const char *field, const char *msg)
 {
+	static const char *const name[] = { [LINT_WARNING] = "warning", [LINT_ERROR] = "error",
+					    [LINT_NOTE] = "note" };
+
 	if (buf_printf(out, "%s\n    {\"severity\": \"%s\", \"peer\": ", out->len ? "," : "",
-		       sev == LINT_ERROR ? "error" : "warning") < 0 ||
+		       name[sev]) < 0 ||
 	    (p ? put_text(out, peer_get(p, ATTR_NAME)) : buf_puts(out, "null")) < 0 ||
 	    (p && p->line ? buf_printf(out, ", \"line\": %zu", p->line)
 			  : buf_puts(out, ", \"line\": null")) < 0 ||
@@ -105,6 +110,7 @@ static void print_finding(void *ctx, const struct lint_finding *f)
 		t->errors++;
 	else
 		t->warnings++;
+	t->notes += f->severity == LINT_NOTE;
 }
 
 /* A problem of the file, "FILE:LINE: [peer NAME: ][column C: ]message", as the
@@ -153,7 +159,8 @@ static int print_json(const struct db *db, const struct tally *t)
 	if (buf_puts(&head, "{\n  \"version\": 1,\n  \"database\": ") < 0 ||
 	    put_text(&head, db->path) < 0 ||
 	    buf_printf(&head, ",\n  \"peers\": %zu,\n  \"errors\": %zu,\n  \"warnings\": %zu,\n"
-				"  \"findings\": [", db->count, t->errors, t->warnings) < 0)
+				"  \"notes\": %zu,\n  \"findings\": [", db->count, t->errors,
+		       t->warnings - t->notes, t->notes) < 0)
 		goto out;
 	if (fputs(head.data, stdout) == EOF ||
 	    (t->json->len && fputs(t->json->data, stdout) == EOF) ||
@@ -169,7 +176,7 @@ int cmd_check(const struct cmd_env *env, int argc, char **argv)
 {
 	struct db db = { 0 };
 	struct buf findings = BUF_INIT;
-	struct tally t = { &db, 0, 0, NULL, 0 };
+	struct tally t = { .db = &db };
 	struct lint_opts lo = { .only = -1, .pedantic = true, .report = print_finding, .ctx = &t };
 	bool json = false;
 	int ret;

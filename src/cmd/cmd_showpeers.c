@@ -508,7 +508,8 @@ static void note_missing_psks(const struct mesh *m, const struct psk_store *stor
 static int show_qr(const struct db *db, const struct mesh *m, const struct psk_store *store,
 		   size_t self)
 {
-	struct lint_opts lo = { .only = (long)self, .report = lint_print, .ctx = (void *)db };
+	struct lint_opts lo = { .only = (long)self, .report = lint_print, .ctx = (void *)db,
+				.mesh = m };
 	struct buf out = BUF_INIT;
 	struct qr q = { 0 };
 	char err[512];

@@ -175,7 +175,7 @@ run_db dual-stack-psk-no-endpoint "$CASES/1652-genconfig-uci-mikrotik-dual-stack
 run_db dual-stack-psk-secrets "$CASES/1652-genconfig-uci-mikrotik-dual-stack-psk/before" --secrets
 run_db dualstack-dns-fwmark-table "$HERE/data/dualstack.csv"
 run_db hostile-names "$HERE/data/names.csv" --interface wg0
-run_db relay "$HERE/data/relay.csv"
+run_db relay "$HERE/data/relay-nat.csv"
 
 # The relayed pairs are those the wg-quick files leave out, through the relay.
 DOC=$TMP/relay/output/mesh.json

@@ -62,7 +62,7 @@ run_db tutorial "$REPO/tests/unit/data/seed4/database.csv"
 run_db dual-stack-psk-no-endpoint "$CASES/1652-genconfig-uci-mikrotik-dual-stack-psk/before"
 run_db dualstack-dns-fwmark-table "$HERE/data/dualstack.csv"
 run_db hostile-names "$HERE/data/names.csv" --interface wg0
-run_db relay "$HERE/data/relay.csv"
+run_db relay "$HERE/data/relay-nat.csv"
 
 # The apps' view is not the wg-quick file when a value was left out, and
 # genconfig said which.
