@@ -23,8 +23,8 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wconversion -Wformat=2 -Wstrict-prototyp
 	-Wmissing-prototypes -Wvla
 CFLAGS ?= -O2 -g
 CPPFLAGS += -Isrc -D_GNU_SOURCE -DWGM_VERSION='"$(VERSION)"'
-ALL_CFLAGS = -std=c17 $(WARN) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags libsodium libqrencode) -MMD -MP
-LIBS = $(shell $(PKG_CONFIG) --libs libsodium libqrencode) -lpthread
+ALL_CFLAGS = -std=c17 $(WARN) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags libsodium libqrencode libpng) -MMD -MP
+LIBS = $(shell $(PKG_CONFIG) --libs libsodium libqrencode libpng) -lpthread
 
 # Every module, in the folders of its layer (see HACKING.md); main.c alone holds main().
 MODULES := $(filter-out src/main.c,$(wildcard src/*.c src/*/*.c))
