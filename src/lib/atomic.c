@@ -246,7 +246,13 @@ static int lock_waiting(int fd, const char *name, const char *lock)
 			nanosleep(&pause, NULL);
 			continue;
 		}
-		describe_holder(lock_holder(fd), who, sizeof(who));
+		/* The holder may be letting go right now: then take the lock, or name
+		 * the one that got it, rather than "another process". */
+		pid_t holder = 0;
+		for (int tries = 0; tries < 3 && !(holder = lock_holder(fd)); tries++)
+			if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+				return 0;
+		describe_holder(holder, who, sizeof(who));
 		fprintf(stderr, "%s: %s: waiting for %s, which holds the lock %s\n", prog_name,
 			name, who, lock);
 		while (flock(fd, LOCK_EX) < 0)
