@@ -53,10 +53,11 @@ static int read_key(const struct peer_opts *o, const char *opt, const char *path
 
 	*out = NULL;
 	if (strcmp(path, "-"))
-		r = regfile_read(path, KEYFILE_MAX, REGFILE_PIPES, &text, &len, NULL, why,
-				 sizeof(why));
+		r = regfile_read(path, KEYFILE_MAX, REGFILE_PIPES | REGFILE_LINE, &text, &len,
+				 NULL, why, sizeof(why));
 	else
-		r = regfile_read_fd(STDIN_FILENO, KEYFILE_MAX, &text, &len, why, sizeof(why));
+		r = regfile_read_fd(STDIN_FILENO, KEYFILE_MAX, REGFILE_LINE, &text, &len, why,
+				    sizeof(why));
 	if (r < 0) {
 		err_msg("%s: %s: %s: %s", o->cmd, opt, name, why);
 		return 1;

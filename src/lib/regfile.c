@@ -102,8 +102,8 @@ sys:
 }
 
 /* Reads what fd holds, at most max bytes (st: its status), into a new buffer. */
-static int read_bounded(int fd, const struct stat *st, size_t max, char **out, size_t *len,
-			char *why, size_t whylen)
+static int read_bounded(int fd, const struct stat *st, size_t max, int opts, char **out,
+			size_t *len, char *why, size_t whylen)
 {
 	size_t n = 0, cap;
 	char *data;
@@ -135,6 +135,9 @@ static int read_bounded(int fd, const struct stat *st, size_t max, char **out, s
 		if (r == 0)
 			break;
 		n += (size_t)r;
+		if ((opts & REGFILE_LINE) && !S_ISREG(st->st_mode) &&
+		    memchr(data + n - (size_t)r, '\n', (size_t)r))
+			break;
 	}
 	if (n > max || (n == cap && S_ISREG(st->st_mode))) {
 		key_wipe(data, n);
@@ -153,7 +156,8 @@ static int read_bounded(int fd, const struct stat *st, size_t max, char **out, s
 	return 0;
 }
 
-int regfile_read_fd(int fd, size_t max, char **out, size_t *len, char *why, size_t whylen)
+int regfile_read_fd(int fd, size_t max, int opts, char **out, size_t *len, char *why,
+		    size_t whylen)
 {
 	struct stat st;
 
@@ -167,7 +171,7 @@ int regfile_read_fd(int fd, size_t max, char **out, size_t *len, char *why, size
 		return refuse_type(st.st_mode, why, whylen);
 	if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max)
 		return refuse_size(max, why, whylen);
-	return read_bounded(fd, &st, max, out, len, why, whylen);
+	return read_bounded(fd, &st, max, opts, out, len, why, whylen);
 }
 
 int regfile_read(const char *path, size_t max, int opts, char **out, size_t *len,
@@ -182,7 +186,7 @@ int regfile_read(const char *path, size_t max, int opts, char **out, size_t *len
 		st = &own;
 	if ((fd = regfile_open(path, max, opts, st, why, whylen)) < 0)
 		return -1;
-	r = read_bounded(fd, st, max, out, len, why, whylen);
+	r = read_bounded(fd, st, max, opts, out, len, why, whylen);
 	saved = errno;
 	close(fd);
 	errno = saved;

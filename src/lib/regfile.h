@@ -15,6 +15,9 @@ enum {
 	/* A pipe or FIFO is taken too, its size bounded while reading: for a key
 	 * given as `--privatekey-file <(pass show wg)`, as standard input would be. */
 	REGFILE_PIPES = 1,
+	/* From what is not a regular file, stop at the end of the first line: a
+	 * key typed on a terminal is read when Enter is pressed, not at ^D. */
+	REGFILE_LINE = 2,
 };
 
 /* Longest phrase regfile_open writes to why. */
@@ -39,8 +42,10 @@ int regfile_read(const char *path, size_t max, int opts, char **out, size_t *len
 
 /* Reads what the open descriptor fd holds (standard input for a key given as
  * "-": a terminal, a pipe or a file), at most max bytes, as regfile_read; a
- * folder is refused. fd is left open. 0, or -1 with errno and why. */
-int regfile_read_fd(int fd, size_t max, char **out, size_t *len, char *why, size_t whylen);
+ * folder is refused; opts as regfile_read's (REGFILE_LINE). fd is left open.
+ * 0, or -1 with errno and why. */
+int regfile_read_fd(int fd, size_t max, int opts, char **out, size_t *len, char *why,
+		    size_t whylen);
 
 /* "a folder", "a FIFO", "a character device", ... for a file's st_mode. */
 const char *regfile_kind(mode_t mode);

@@ -141,15 +141,36 @@ static void test_read_fd_bounds_what_it_reads(void **state)
 	(void)state;
 	assert_true(fd >= 0);
 	alarm(5);
-	assert_int_equal(regfile_read_fd(fd, 4096, &text, &len, why, sizeof(why)), -1);
+	assert_int_equal(regfile_read_fd(fd, 4096, 0, &text, &len, why, sizeof(why)), -1);
 	alarm(0);
 	assert_int_equal(errno, EFBIG);
 	assert_string_equal(why, "larger than 4 KiB");
 	close(fd);
 	fd = open("/tmp", O_RDONLY | O_DIRECTORY);
-	assert_int_equal(regfile_read_fd(fd, 4096, &text, &len, why, sizeof(why)), -1);
+	assert_int_equal(regfile_read_fd(fd, 4096, 0, &text, &len, why, sizeof(why)), -1);
 	assert_string_equal(why, "a folder, not a regular file");
 	close(fd);
+}
+
+/* A key typed on a terminal: read when the line ends, not at end of file. */
+static void test_a_line_from_a_pipe_is_read_without_waiting_for_its_end(void **state)
+{
+	char why[REGFILE_WHY_LEN], *text;
+	size_t len;
+	int p[2];
+
+	(void)state;
+	assert_int_equal(pipe(p), 0);
+	/* The writer stays open: without REGFILE_LINE the read would wait. */
+	assert_int_equal(write(p[1], "key\n", 4), 4);
+	alarm(5);
+	assert_int_equal(regfile_read_fd(p[0], 4096, REGFILE_LINE, &text, &len, why,
+					 sizeof(why)), 0);
+	alarm(0);
+	assert_string_equal(text, "key\n");
+	free(text);
+	close(p[0]);
+	close(p[1]);
 }
 
 static void test_size_text(void **state)
@@ -171,6 +192,7 @@ int main(void)
 		cmocka_unit_test(test_devices_folders_and_sockets_are_refused),
 		cmocka_unit_test(test_a_pipe_is_read_when_asked_and_bounded),
 		cmocka_unit_test(test_read_fd_bounds_what_it_reads),
+		cmocka_unit_test(test_a_line_from_a_pipe_is_read_without_waiting_for_its_end),
 		cmocka_unit_test(test_size_text),
 	};
 
