@@ -227,11 +227,9 @@ static long ms_since(const struct timespec *t0)
 	return (long)(now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
-/* flock(LOCK_EX) that says on stderr, once it has waited LOCK_QUIET_MS, whom
- * it waits for. The first second polls (a blocking flock cannot time out
- * without a signal handler, global state a library function must not take);
- * then it blocks. 0 or -1, errno set. */
-static int lock_waiting(int fd, const char *name, const char *lock)
+/* The first second polls (a blocking flock cannot time out without a signal
+ * handler, global state a library function must not take); then it blocks. */
+int lock_wait(int fd, const char *name, const char *lock)
 {
 	struct timespec t0, pause = { 0, LOCK_POLL_MS * 1000000L };
 	char who[QUOTED_LEN + 64];
@@ -300,7 +298,7 @@ int lock_beside(const char *path, const char *name)
 	if (geteuid() == 0 && st.st_uid == 0 && st.st_nlink == 1 && stat(path, &db) == 0 &&
 	    S_ISREG(db.st_mode) && (db.st_uid != st.st_uid || db.st_gid != st.st_gid))
 		give_to(fd, db.st_uid, db.st_gid);
-	if (lock_waiting(fd, name, shown) < 0) {
+	if (lock_wait(fd, name, shown) < 0) {
 		err_msg("%s: cannot lock the database: %s", name, strerror(errno));
 		goto fail;
 	}

@@ -35,6 +35,12 @@ int path_split(const char *path, char **dir, char **base);
  * it to unlock), or -1 after a message "NAME: cannot lock the database: ...". */
 int lock_beside(const char *path, const char *name);
 
+/* flock(fd, LOCK_EX), saying on stderr once it has waited a second
+ * "NAME: waiting for process PID (COMMAND), which holds the lock LOCK" (the
+ * holder from /proc/locks), then waiting on. For any lock file of the tool.
+ * 0 or -1, errno set. */
+int lock_wait(int fd, const char *name, const char *lock);
+
 /* Many files replaced together: each is written to a temporary file first, all
  * are flushed at once (one syncfs, not one fsync each), then all renamed. A crash
  * leaves every target either old or new, never half written. Without `durable`
