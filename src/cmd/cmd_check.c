@@ -12,9 +12,7 @@
 
 struct tally {
 	const struct db *db;
-	size_t errors, warnings;	/* warnings count the notes too, as the
-					 * summary line says them */
-	size_t notes;
+	size_t errors, warnings, notes;
 	struct buf *json;	/* --json: the findings so far, else NULL */
 	int failed;		/* out of memory while writing them */
 };
@@ -160,7 +158,7 @@ static int print_json(const struct db *db, const struct tally *t)
 	    put_text(&head, db->path) < 0 ||
 	    buf_printf(&head, ",\n  \"peers\": %zu,\n  \"errors\": %zu,\n  \"warnings\": %zu,\n"
 				"  \"notes\": %zu,\n  \"findings\": [", db->count, t->errors,
-		       t->warnings - t->notes, t->notes) < 0)
+		       t->warnings, t->notes) < 0)
 		goto out;
 	if (fputs(head.data, stdout) == EOF ||
 	    (t->json->len && fputs(t->json->data, stdout) == EOF) ||
