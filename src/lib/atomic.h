@@ -41,30 +41,6 @@ int lock_beside(const char *path, const char *name);
  * 0 or -1, errno set. */
 int lock_wait(int fd, const char *name, const char *lock);
 
-/* Many files replaced together: each is written to a temporary file first, all
- * are flushed at once (one syncfs, not one fsync each), then all renamed. A crash
- * leaves every target either old or new, never half written. Without `durable`
- * the flush is skipped: readers still never see a half-written file, but a
- * power cut may lose the newest contents (fine for files that can be rebuilt). */
-struct atomic_batch {
-	char **tmp, **dst;
-	size_t count, cap;
-	int sync_fd;		/* a descriptor on the file system, for syncfs */
-	bool durable;		/* flush before renaming (else atomic, not durable) */
-	size_t unchanged;	/* files skipped: already held exactly that content */
-};
-
-#define ATOMIC_BATCH_INIT { NULL, NULL, 0, 0, -1, false, 0 }
-
-/* Writes data to a new temporary file beside path (mode 0600), unless path is
- * already a 0600 file of ours with exactly that content: then it is left alone,
- * untouched (its mtime too, so deploy tools see no change). 0 or -1, errno set. */
-int atomic_batch_add(struct atomic_batch *b, const char *path, const void *data, size_t len);
-/* Flushes and renames every file. 0 or -1, errno set (some files may be new). */
-int atomic_batch_commit(struct atomic_batch *b);
-/* Removes the temporary files not yet renamed and frees the batch. */
-void atomic_batch_free(struct atomic_batch *b);
-
 /* Creates a folder and its missing parents with mode 0700. 0 or -1, errno set. */
 int mkdir_parents(const char *path);
 

@@ -1,5 +1,6 @@
 #include "output/writer.h"
 
+#include "lib/atomic.h"
 #include "lib/parallel.h"
 #include "lib/util.h"
 #include "output/commit.h"
@@ -433,20 +434,44 @@ out:
 	return ret;
 }
 
+/* The folder's lock: a regular file of ours (a link or a FIFO there is
+ * refused), given to the folder's owner when root makes it in a user's folder,
+ * waited for with a message naming the holder after a second. */
 static int lock_folder(struct writer *w)
 {
-	int fd = openat(w->top, OUTDIR_LOCK, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	int fd = openat(w->top, OUTDIR_LOCK, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+			0600);
+	struct stat st, top;
+	char *shown = NULL;
+	int ret = -1;
 
 	if (fd < 0)
 		return -1;
-	while (flock(fd, LOCK_EX) < 0)
-		if (errno != EINTR) {
-			int saved = errno;
-			close(fd);
-			errno = saved;
-			return -1;
-		}
-	return fd;
+	if (fstat(fd, &st) < 0)
+		goto out;
+	if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		goto out;
+	}
+	if (geteuid() == 0 && st.st_uid == 0 && st.st_nlink == 1 && fstat(w->top, &top) == 0 &&
+	    top.st_uid != 0 && fchown(fd, top.st_uid, top.st_gid) < 0) {
+		/* The lock works all the same; only its owner is not the user's. */
+	}
+	if (asprintf(&shown, "%s/%s", w->shown, OUTDIR_LOCK) < 0) {
+		shown = NULL;
+		errno = ENOMEM;
+		goto out;
+	}
+	if (lock_wait(fd, w->shown, shown) == 0)
+		ret = fd;
+out:
+	free(shown);
+	if (ret < 0) {
+		int saved = errno;
+		close(fd);
+		errno = saved;
+	}
+	return ret;
 }
 
 /* The single file of --file FILE - on standard output. */

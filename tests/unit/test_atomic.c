@@ -179,51 +179,6 @@ static void test_path_split(void **state)
 	free(b);
 }
 
-static void test_batch_renames_every_file_on_commit(void **state)
-{
-	char *dir = tmpdir_make(), *x = path_join(dir, "x.conf"), *y = path_join(dir, "y.conf");
-	struct atomic_batch b = ATOMIC_BATCH_INIT;
-
-	(void)state;
-	spit(x, "old x");
-	assert_int_equal(atomic_batch_add(&b, x, "new x", 5), 0);
-	assert_int_equal(atomic_batch_add(&b, y, "new y", 5), 0);
-	/* Nothing visible before the commit but the temporary files. */
-	assert_file_is(x, "old x");
-	assert_int_equal(access(y, F_OK), -1);
-	assert_int_equal(dir_count(dir, ".x.conf."), 1);
-	assert_int_equal(dir_count(dir, ".y.conf."), 1);
-	assert_int_equal(atomic_batch_commit(&b), 0);
-	atomic_batch_free(&b);
-	assert_file_is(x, "new x");
-	assert_file_is(y, "new y");
-	assert_int_equal(mode_of(x), 0600);
-	assert_int_equal(mode_of(y), 0600);
-	assert_int_equal(dir_count(dir, NULL), 2);
-	free(x);
-	free(y);
-	tmpdir_remove(dir);
-}
-
-static void test_batch_free_without_commit_changes_nothing(void **state)
-{
-	char *dir = tmpdir_make(), *x = path_join(dir, "x.conf"), *y = path_join(dir, "y.conf");
-	struct atomic_batch b = ATOMIC_BATCH_INIT;
-
-	(void)state;
-	spit(x, "old x");
-	assert_int_equal(atomic_batch_add(&b, x, "new x", 5), 0);
-	assert_int_equal(atomic_batch_add(&b, y, "new y", 5), 0);
-	atomic_batch_free(&b);
-	assert_file_is(x, "old x");
-	assert_int_equal(access(y, F_OK), -1);
-	assert_int_equal(dir_count(dir, NULL), 1);
-	atomic_batch_free(&b);	/* twice: the batch was reset */
-	free(x);
-	free(y);
-	tmpdir_remove(dir);
-}
-
 /* A CSV database of n peers. */
 static char *csv_of(size_t n)
 {
@@ -402,8 +357,6 @@ int main(void)
 		cmocka_unit_test(test_mkdir_parents_creates_nested_0700_folders),
 		cmocka_unit_test(test_mkdir_parents_of_an_empty_path_fails_cleanly),
 		cmocka_unit_test(test_path_split),
-		cmocka_unit_test(test_batch_renames_every_file_on_commit),
-		cmocka_unit_test(test_batch_free_without_commit_changes_nothing),
 		cmocka_unit_test(test_killed_writer_leaves_the_old_or_the_new_file),
 		cmocka_unit_test(test_write_keeps_an_existing_files_mode),
 		cmocka_unit_test(test_root_write_keeps_the_owner_and_group),
