@@ -62,8 +62,8 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
 
 MAN := $(BUILD)/wg-meshconf.1
 
-.PHONY: all check unit cli robust formats e2e demo bench fuzz install uninstall clean deps \
-	libs libs-test
+.PHONY: all check unit cli completion man robust formats e2e demo bench fuzz install \
+	uninstall clean deps libs libs-test
 
 all: $(BIN) $(MAN)
 
@@ -135,6 +135,13 @@ fuzz: deps
 formats: deps $(SAN_BIN)
 	@./scripts/install-deps --formats
 	@BUILD=$(BUILD) SUITES=formats ./scripts/run-tests
+
+# The shell completions in bash, zsh and fish; the man page through man and lexgrog.
+completion: $(SAN_BIN)
+	@BUILD=$(BUILD) SUITES=completion ./scripts/run-tests
+
+man: $(SAN_BIN) $(BUILD)/san/wg-meshconf.1
+	@BUILD=$(BUILD) SUITES=man ./scripts/run-tests
 
 robust: $(SAN_BIN)
 	@BUILD=$(BUILD) SUITES=robust ./scripts/run-tests

@@ -69,6 +69,8 @@ function __wg_meshconf_complete
             wg-meshconf (__wg_meshconf_db) __complete peers 2>/dev/null
         case file
             __fish_complete_path $tok
+        case dir
+            __fish_complete_directories $tok
     end
 end
 
