@@ -40,6 +40,7 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
+[[ -n ${KEEP:-} ]] && trap - EXIT
 trap 'exit 130' INT TERM
 
 mkdir "$work/wg-meshconf"
