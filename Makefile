@@ -63,7 +63,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
 MAN := $(BUILD)/wg-meshconf.1
 
 .PHONY: all check unit cli completion man robust formats e2e demo bench fuzz install \
-	uninstall clean deps libs libs-test
+	uninstall clean deps libs libs-test deb
 
 all: $(BIN) $(MAN)
 
@@ -142,6 +142,11 @@ completion: $(SAN_BIN)
 
 man: $(SAN_BIN) $(BUILD)/san/wg-meshconf.1
 	@BUILD=$(BUILD) SUITES=man ./scripts/run-tests
+
+# The Debian package of HEAD built, checked by lintian, installed and run (root).
+deb:
+	@./scripts/install-deps --package
+	@SUITES=package ./scripts/run-tests
 
 robust: $(SAN_BIN)
 	@BUILD=$(BUILD) SUITES=robust ./scripts/run-tests
