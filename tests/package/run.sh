@@ -45,16 +45,34 @@ trap 'exit 130' INT TERM
 
 mkdir "$work/wg-meshconf"
 git -C "$REPO" archive HEAD | tar -x -C "$work/wg-meshconf" || exit 2
+# make install / uninstall with DESTDIR and the folder variables, in a copy of
+# the export (the package build below must start from a clean tree).
+cp -a "$work/wg-meshconf" "$work/src"
+make -s -C "$work/src" install DESTDIR="$work/dest" PREFIX=/opt/wgm MANDIR=/opt/man \
+	ZSHCOMPDIR=/opt/zsh >/dev/null 2>&1
+installed=$(cd "$work/dest" && find . -type f -printf '%m %p\n' | LC_ALL=C sort)
+check "make install: DESTDIR, PREFIX, MANDIR, ZSHCOMPDIR" test "$installed" = "$(printf '%s\n' \
+	'644 ./opt/man/man1/wg-meshconf.1' \
+	'644 ./opt/wgm/share/bash-completion/completions/wg-meshconf' \
+	'644 ./opt/wgm/share/fish/vendor_completions.d/wg-meshconf.fish' \
+	'644 ./opt/zsh/_wg-meshconf' '755 ./opt/wgm/bin/wg-meshconf')"
+make -s -C "$work/src" uninstall DESTDIR="$work/dest" PREFIX=/opt/wgm MANDIR=/opt/man \
+	ZSHCOMPDIR=/opt/zsh >/dev/null 2>&1
+check "make uninstall removes them" test -z "$(find "$work/dest" -type f)"
+
 # The build must not reach the network nor install anything: no proxy, and a
-# PATH on which apt-get, sudo and the install script fail loudly if called.
+# PATH on which apt-get and sudo fail loudly if called.
 mkdir "$work/trap"
 for p in apt-get apt sudo; do
 	printf '#!/bin/sh\necho "package build ran %s $*" >&2\nexit 1\n' "$p" >"$work/trap/$p"
 	chmod +x "$work/trap/$p"
 done
+# And in a network namespace of its own, which has no interface but lo.
+offline=()
+unshare -n true 2>/dev/null && offline=(unshare -n)
 if (cd "$work/wg-meshconf" && env -u http_proxy -u https_proxy PATH="$work/trap:$PATH" \
-	dpkg-buildpackage -us -uc -b >"$work/build.log" 2>&1); then
-	ok "dpkg-buildpackage -us -uc -b"
+	"${offline[@]}" dpkg-buildpackage -us -uc -b >"$work/build.log" 2>&1); then
+	ok "dpkg-buildpackage -us -uc -b${offline:+ (offline: unshare -n)}"
 else
 	fail "dpkg-buildpackage -us -uc -b (the end of its log:)"
 	tail -n 40 "$work/build.log"
