@@ -2,6 +2,15 @@
 # itself (`wg-meshconf __complete ...`, the tables its option parsers use), so a
 # new command or option is completed without a change here.
 
+# The peer names that start with $cur. Read and compared literally: the names
+# come from a database, and compgen -W would expand $(...) in them.
+_wg_meshconf_peers() {
+	local name
+	while IFS= read -r name; do
+		[[ $name == "$cur"* ]] && COMPREPLY+=("$name")
+	done < <("$wgm" "${db[@]}" __complete peers 2>/dev/null)
+}
+
 _wg_meshconf() {
 	local cur prev words cword split cmd="" db=() i kind
 	local wgm=${1:-wg-meshconf}
@@ -30,7 +39,7 @@ _wg_meshconf() {
 			[[ $cur == *,* ]] && pre=${cur%,*},
 			COMPREPLY=($(compgen -P "$pre" -W "$("$wgm" __complete formats 2>/dev/null)" -- "${cur##*,}"))
 			return ;;
-		peer) COMPREPLY=($(compgen -W "$("$wgm" "${db[@]}" __complete peers 2>/dev/null)" -- "$cur")); return ;;
+		peer) _wg_meshconf_peers; return ;;
 		value) return ;;
 		esac
 	fi
@@ -49,7 +58,7 @@ _wg_meshconf() {
 		return
 	fi
 	case $("$wgm" __complete positional "$cmd" 2>/dev/null) in
-	peer) COMPREPLY=($(compgen -W "$("$wgm" "${db[@]}" __complete peers 2>/dev/null)" -- "$cur")) ;;
+	peer) _wg_meshconf_peers ;;
 	file) _filedir ;;
 	dir) _filedir -d ;;
 	esac

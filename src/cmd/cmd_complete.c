@@ -51,9 +51,12 @@ static bool has_short(const char *shortopts, int c)
 static void print_options(const struct cmd_options *o)
 {
 	struct optbuf buf;
-	const struct option *lo = cmd_longopts(o, &buf);
+	const struct option *lo;
 	const char *s;
 
+	if (!o)
+		return;
+	lo = cmd_longopts(o, &buf);
 	for (; lo->name; lo++) {
 		const char *kind = kind_names[kind_of(o, lo)];
 		if (!lo->flag && has_short(o->shortopts, lo->val))
@@ -125,7 +128,7 @@ int cmd_complete(const struct cmd_env *env, int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(what, "positional") && c) {
-		printf("%s\n", kind_names[c->options->positional]);
+		printf("%s\n", kind_names[c->options ? c->options->positional : COMPLETE_NONE]);
 		return 0;
 	}
 	if (!strcmp(what, "peers") && argc == 2)

@@ -99,7 +99,6 @@ check "bash: addpeer (a new name: nothing)" "" "$(bash_complete addpeer '')"
 printf 'Name,Address\n"broken,10.0.0.1/8\n' >broken.csv
 check "bash: a broken database: nothing, quietly" "" \
 	"$(bash_complete -d broken.csv showpeers '')"
-check "bash: no database: nothing, quietly" "" "$(bash_complete -d none.csv delpeer '')"
 
 # fish: the real completion machinery, through `complete -C`.
 fish_complete() {
@@ -122,6 +121,20 @@ check "zsh: genc" "genconfig" "$(zsh_complete genc)"
 check "zsh: genconfig --ou" "--output" "$(zsh_complete 'genconfig --ou')"
 check "zsh: showpeers to" "$(printf 'tokyo1\ntoronto2')" "$(zsh_complete 'showpeers to')"
 check "zsh: -d FILE delpeer" "osaka1" "$(zsh_complete '-d other.csv delpeer ')"
+
+check "bash: no database: nothing, quietly" "" "$(bash_complete -d none.csv delpeer '')"
+# A database is data: names that a shell would expand are offered as they are,
+# and never run.
+printf 'Name,Address\n$(id>pwned),10.0.0.1/8\n`id>pwned2`,10.0.0.2/8\n*,10.0.0.3/8\n' \
+	>hostile.csv
+check "bash: names with \$(...), \` and * offered as they are, not run" \
+	"$(printf '%s\n' '$(id>pwned)' '*' '`id>pwned2`' | sort) no file" \
+	"$(bash_complete -d hostile.csv showpeers '') $(ls pwned* 2>/dev/null || echo no file)"
+check "zsh: the same names, not run" "$(printf '%s\n' '$(id>pwned)' '*' '`id>pwned2`' |
+	sort) no file" "$(zsh_complete '-d hostile.csv delpeer ') $(ls pwned* 2>/dev/null || echo no file)"
+check "fish: the same names, not run" "$(printf '%s\n' '$(id>pwned)' '*' '`id>pwned2`' |
+	sort) no file" "$(fish_complete 'wg-meshconf -d hostile.csv delpeer ') $(ls pwned* 2>/dev/null ||
+	echo no file)"
 
 echo "$passed passed, $failed failed"
 ((failed == 0))
