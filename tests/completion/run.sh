@@ -85,6 +85,7 @@ check "bash: -d FILE showpeers" "osaka1" "$(bash_complete -d other.csv showpeers
 check "bash: --database=FILE delpeer o" "osaka1" \
 	"$(bash_complete --database=other.csv delpeer o)"
 check "bash: genconfig -o (folders)" "$(printf 'out1\nout2')" "$(bash_complete genconfig -o out)"
+check "bash: genconfig -o k (folders only: no file)" "" "$(bash_complete genconfig -o k)"
 check "bash: genconfig --output=o (folders)" "$(printf 'out1\nout2')" \
 	"$(bash_complete genconfig --output=out)"
 check "bash: genconfig --format wg-quick,n" "$(printf 'wg-quick,networkd\nwg-quick,nm')" \
@@ -121,6 +122,13 @@ check "zsh: genc" "genconfig" "$(zsh_complete genc)"
 check "zsh: genconfig --ou" "--output" "$(zsh_complete 'genconfig --ou')"
 check "zsh: showpeers to" "$(printf 'tokyo1\ntoronto2')" "$(zsh_complete 'showpeers to')"
 check "zsh: -d FILE delpeer" "osaka1" "$(zsh_complete '-d other.csv delpeer ')"
+check "zsh: --database=FILE delpeer" "osaka1" "$(zsh_complete '--database=other.csv delpeer ')"
+check "zsh: genconfig --output=ou (folders)" "$(printf 'out1\nout2')" "$(zsh_complete 'genconfig --output=ou')"
+check "zsh: genconfig --format wg-quick,n" "$(printf 'networkd\nnm')" \
+	"$(zsh_complete 'genconfig --format wg-quick,n')"
+check "zsh: genconfig -o k (folders only: no file)" "" "$(zsh_complete 'genconfig -o k')"
+check "zsh: updatepeer tokyo1 --no-" "$(printf -- '--no-relay\n--no-saveconfig')" \
+	"$(zsh_complete 'updatepeer tokyo1 --no-')"
 
 check "bash: no database: nothing, quietly" "" "$(bash_complete -d none.csv delpeer '')"
 # A database is data: names that a shell would expand are offered as they are,
