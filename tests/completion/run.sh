@@ -112,6 +112,16 @@ check "fish: showpeers to" "$(printf 'tokyo1\ntoronto2')" "$(fish_complete 'wg-m
 check "fish: -d FILE delpeer" "osaka1" "$(fish_complete 'wg-meshconf -d other.csv delpeer ')"
 check "fish: genconfig --format " "$(wg-meshconf __complete formats | sort)" \
 	"$(fish_complete 'wg-meshconf genconfig --format ')"
+check "fish: genconfig --format wg-quick,n" "$(printf 'wg-quick,networkd\nwg-quick,nm')" \
+	"$(fish_complete 'wg-meshconf genconfig --format wg-quick,n')"
+check "fish: genconfig --output=ou (folders)" "$(printf -- '--output=out1/\n--output=out2/')" \
+	"$(fish_complete 'wg-meshconf genconfig --output=ou')"
+check "fish: genconfig -o k (folders only: no file)" "" "$(fish_complete 'wg-meshconf genconfig -o k')"
+check "fish: --database=FILE delpeer" "osaka1" \
+	"$(fish_complete 'wg-meshconf --database=other.csv delpeer ')"
+check "fish: -d o (files, and folders to go into)" "$(printf 'other.csv\nout1/\nout2/')" "$(fish_complete 'wg-meshconf -d o')"
+check "fish: -" "$(printf -- '--database\n--help\n--version\n-d\n-h' | sort)" \
+	"$(fish_complete 'wg-meshconf -')"
 
 # zsh: the file parses, and an interactive zsh with compinit completes with it.
 zsh_complete() {
