@@ -65,7 +65,7 @@ static void print_finding(void *ctx, const struct lint_finding *f)
 	lint_fprint(stdout, t->db, f);
 	if (f->severity == LINT_ERROR)
 		t->errors++;
-	else
+	else if (f->severity == LINT_WARNING)
 		t->warnings++;
 }
 
