@@ -29,7 +29,7 @@ _wg_meshconf() {
 
 	# The value of the option before the cursor (--opt VALUE or --opt=VALUE).
 	if [[ $prev == -* ]]; then
-		kind=$("$wgm" __complete options $cmd 2>/dev/null |
+		kind=$("$wgm" __complete options ${cmd:+"$cmd"} 2>/dev/null |
 			awk -F'\t' -v o="$prev" '$1 == o { print $2 }')
 		case $kind in
 		dir) _filedir -d; return ;;
