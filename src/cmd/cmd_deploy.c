@@ -60,24 +60,35 @@ static void usage(FILE *f)
 	fputs("  -h, --help               show this help and exit\n", f);
 }
 
+static const struct option longopts[] = {
+	{ "dry-run", no_argument, NULL, 'n' },
+	{ "no-restart", no_argument, NULL, 'R' },
+	{ "sudo", no_argument, NULL, 'S' },
+	{ "psk", no_argument, NULL, 'p' },
+	{ "no-psk", no_argument, NULL, 'P' },
+	{ "legacy-allowedips", no_argument, NULL, 'L' },
+	{ "help", no_argument, NULL, 'h' },
+	REMOTE_LONGOPTS,
+	{ NULL, 0, NULL, 0 },
+};
+static const struct option_kind kinds[] = {
+	REMOTE_KINDS,
+	{ NULL, 0 },
+};
+const struct cmd_options deploy_options = {
+	.longopts = longopts,
+	.shortopts = "h" REMOTE_SHORTOPTS,
+	.kinds = kinds,
+	.positional = COMPLETE_PEER,
+};
+
 static int parse(struct deploy_opts *o, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "no-restart", no_argument, NULL, 'R' },
-		{ "sudo", no_argument, NULL, 'S' },
-		{ "psk", no_argument, NULL, 'p' },
-		{ "no-psk", no_argument, NULL, 'P' },
-		{ "legacy-allowedips", no_argument, NULL, 'L' },
-		{ "help", no_argument, NULL, 'h' },
-		REMOTE_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
 	int c, t;
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h" REMOTE_SHORTOPTS, longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, deploy_options.shortopts, longopts, NULL)) != -1) {
 		if ((t = remote_opts_take(&o->r, "deploy", c, optarg)) < 0) {
 			fprintf(stderr, "Try '%s deploy --help'.\n", prog_name);
 			return 2;

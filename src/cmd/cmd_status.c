@@ -56,20 +56,31 @@ static void usage(FILE *f)
 	fputs("  -h, --help               show this help and exit\n", f);
 }
 
+static const struct option longopts[] = {
+	{ "json", no_argument, NULL, 'J' },
+	{ "local", no_argument, NULL, 'l' },
+	{ "help", no_argument, NULL, 'h' },
+	REMOTE_LONGOPTS,
+	{ NULL, 0, NULL, 0 },
+};
+static const struct option_kind kinds[] = {
+	REMOTE_KINDS,
+	{ NULL, 0 },
+};
+const struct cmd_options status_options = {
+	.longopts = longopts,
+	.shortopts = "h" REMOTE_SHORTOPTS,
+	.kinds = kinds,
+	.positional = COMPLETE_PEER,
+};
+
 static int parse(struct status_opts *o, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'J' },
-		{ "local", no_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		REMOTE_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
 	int c, t;
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h" REMOTE_SHORTOPTS, longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, status_options.shortopts, longopts, NULL)) != -1) {
 		if ((t = remote_opts_take(&o->r, "status", c, optarg)) < 0) {
 			fprintf(stderr, "Try '%s status --help'.\n", prog_name);
 			return 2;

@@ -66,20 +66,31 @@ static int small_number(const char *opt, const char *arg, unsigned max, unsigned
 	return 0;
 }
 
+static const struct option longopts[] = {
+	{ "count", required_argument, NULL, 'c' },
+	{ "deadline", required_argument, NULL, 'w' },
+	{ "help", no_argument, NULL, 'h' },
+	REMOTE_LONGOPTS,
+	{ NULL, 0, NULL, 0 },
+};
+static const struct option_kind kinds[] = {
+	REMOTE_KINDS,
+	{ NULL, 0 },
+};
+const struct cmd_options verify_options = {
+	.longopts = longopts,
+	.shortopts = "h" REMOTE_SHORTOPTS,
+	.kinds = kinds,
+	.positional = COMPLETE_PEER,
+};
+
 static int parse(struct verify_opts *o, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "count", required_argument, NULL, 'c' },
-		{ "deadline", required_argument, NULL, 'w' },
-		{ "help", no_argument, NULL, 'h' },
-		REMOTE_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
 	int c, t;
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h" REMOTE_SHORTOPTS, longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, verify_options.shortopts, longopts, NULL)) != -1) {
 		if ((t = remote_opts_take(&o->r, "verify", c, optarg)) < 0) {
 			fprintf(stderr, "Try '%s verify --help'.\n", prog_name);
 			return 2;

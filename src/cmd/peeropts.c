@@ -1,12 +1,14 @@
 #include "cmd/peeropts.h"
 
 #include "lib/keys.h"
+#include "lib/regfile.h"
 #include "lib/util.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum {
 	OPT_SET = 0x100,	/* + attribute id */
@@ -35,26 +37,47 @@ static int add_value(struct peer_opts *o, enum attr_id id, const char *v)
 	return 0;
 }
 
-/* Reads a key from a file, or from standard input for "-". */
-static int read_key(const char *path, char **out)
-{
-	char line[128] = "";
-	FILE *f = strcmp(path, "-") ? fopen(path, "re") : stdin;
-	size_t len;
+/* A key file holds one key (45 bytes from `wg genkey`), perhaps a comment: 4 KiB is
+ * plenty, and bounds what /dev/zero or a wrong file given by mistake costs. */
+#define KEYFILE_MAX 4096
 
-	if (!f)
-		return -1;
-	/* Unbuffered: stdio's buffer would keep a copy of the key after fclose. */
-	setvbuf(f, NULL, _IONBF, 0);
-	if (!fgets(line, sizeof(line), f))
-		line[0] = '\0';
-	if (f != stdin)
-		fclose(f);
-	len = strcspn(line, "\r\n");
-	line[len] = '\0';
-	*out = xstrdup(line);
-	key_wipe(line, sizeof(line));
-	return *out ? 0 : -1;
+/* Reads a key: the first line of the file path, or of standard input for "-".
+ * The file is a regular file or a pipe (`<(pass show wg)`), of at most
+ * KEYFILE_MAX bytes. opt is the option, for messages. 0, or 1 with a message. */
+static int read_key(const struct peer_opts *o, const char *opt, const char *path, char **out)
+{
+	char why[REGFILE_WHY_LEN], q[QUOTED_LEN], *text = NULL;
+	const char *name = strcmp(path, "-") ? printable(path, q, sizeof(q)) : "standard input";
+	size_t len = 0, line;
+	int r, ret = 1;
+
+	*out = NULL;
+	if (strcmp(path, "-"))
+		r = regfile_read(path, KEYFILE_MAX, REGFILE_PIPES | REGFILE_LINE, &text, &len,
+				 NULL, why, sizeof(why));
+	else
+		r = regfile_read_fd(STDIN_FILENO, KEYFILE_MAX, REGFILE_LINE, &text, &len, why,
+				    sizeof(why));
+	if (r < 0) {
+		err_msg("%s: %s: %s: %s", o->cmd, opt, name, why);
+		return 1;
+	}
+	line = strcspn(text, "\r\n");
+	if (memchr(text, '\0', len))
+		err_msg("%s: %s: %s: holds a NUL byte, not a key", o->cmd, opt, name);
+	else if (line == 0)
+		err_msg("%s: %s: %s: %s", o->cmd, opt, name,
+			len ? "the first line is empty: no key there" : "the file is empty: no key in it");
+	else {
+		text[line] = '\0';
+		if ((*out = xstrdup(text)))
+			ret = 0;
+		else
+			err_msg("out of memory");
+	}
+	key_wipe(text, len);
+	free(text);
+	return ret;
 }
 
 static int check_value(const struct peer_opts *o, enum attr_id id)
@@ -75,27 +98,51 @@ static int check_value(const struct peer_opts *o, enum attr_id id)
 	return 2;
 }
 
-int peer_opts_parse(struct peer_opts *o, int argc, char **argv)
+/* The options, from the attribute table: the parser's and the completion's. */
+static const struct option *make_longopts(struct optbuf *b, bool update)
 {
-	struct option longopts[2 * ATTR_COUNT + 3];
-	char negated[ATTR_COUNT][32];
 	size_t n = 0;
-	int c, ret = 2;
 
+	_Static_assert(2 * ATTR_COUNT + 3 <= sizeof(b->opts) / sizeof(b->opts[0]) &&
+			       ATTR_COUNT <= sizeof(b->names) / sizeof(b->names[0]),
+		       "struct optbuf is too small for the attribute table");
 	for (int i = 0; i < ATTR_COUNT; i++) {
 		if (!attrs[i].option)
 			continue;
-		longopts[n++] = (struct option){ attrs[i].option,
+		b->opts[n++] = (struct option){ attrs[i].option,
 			attrs[i].kind == KIND_BOOL ? no_argument : required_argument, NULL,
 			OPT_SET + i };
-		if (o->update && attrs[i].kind == KIND_BOOL) {
-			snprintf(negated[i], sizeof(negated[i]), "no-%s", attrs[i].option);
-			longopts[n++] = (struct option){ negated[i], no_argument, NULL, OPT_UNSET + i };
+		if (update && attrs[i].kind == KIND_BOOL) {
+			snprintf(b->names[i], sizeof(b->names[i]), "no-%s", attrs[i].option);
+			b->opts[n++] = (struct option){ b->names[i], no_argument, NULL, OPT_UNSET + i };
 		}
 	}
-	longopts[n++] = (struct option){ "privatekey-file", required_argument, NULL, OPT_KEYFILE };
-	longopts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
-	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
+	b->opts[n++] = (struct option){ "privatekey-file", required_argument, NULL, OPT_KEYFILE };
+	b->opts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
+	b->opts[n] = (struct option){ NULL, 0, NULL, 0 };
+	return b->opts;
+}
+
+const struct option *peer_opts_add_table(struct optbuf *b)
+{
+	return make_longopts(b, false);
+}
+
+const struct option *peer_opts_update_table(struct optbuf *b)
+{
+	return make_longopts(b, true);
+}
+
+const struct option_kind peer_opts_kinds[] = {
+	{ "privatekey-file", COMPLETE_FILE },
+	{ NULL, 0 },
+};
+
+int peer_opts_parse(struct peer_opts *o, int argc, char **argv)
+{
+	struct optbuf buf;
+	const struct option *longopts = make_longopts(&buf, o->update);
+	int c, ret = 2;
 
 	optind = 0;
 	opterr = 0;
@@ -109,8 +156,8 @@ int peer_opts_parse(struct peer_opts *o, int argc, char **argv)
 			const char *v = attrs[id].kind == KIND_BOOL ? "True" : optarg;
 			char *stdin_key = NULL;
 			if (id == ATTR_PRIVATEKEY && !strcmp(v, "-")) {
-				if (read_key("-", &stdin_key) < 0)
-					goto oom;
+				if (read_key(o, "--privatekey", "-", &stdin_key))
+					return 1;
 				v = stdin_key;
 			}
 			int r = add_value(o, id, v);
@@ -126,11 +173,8 @@ int peer_opts_parse(struct peer_opts *o, int argc, char **argv)
 		} else if (c == OPT_KEYFILE) {
 			free(o->val[ATTR_PRIVATEKEY]);
 			o->val[ATTR_PRIVATEKEY] = NULL;
-			if (read_key(optarg, &o->val[ATTR_PRIVATEKEY]) < 0) {
-				err_msg("%s: --privatekey-file: %s: %s", o->cmd, optarg,
-					strerror(errno));
+			if (read_key(o, "--privatekey-file", optarg, &o->val[ATTR_PRIVATEKEY]))
 				return 1;
-			}
 			o->set[ATTR_PRIVATEKEY] = true;
 		} else if (optopt > 0 && optopt < 0x80) {
 			err_msg("%s: option -%c is not known", o->cmd, optopt);

@@ -33,6 +33,10 @@ struct remote_opts {
 	{ "interface", required_argument, NULL, 0x302 },                          \
 	{ "remote-dir", required_argument, NULL, 0x303 }
 #define REMOTE_SHORTOPTS "F:o:j:"
+/* What the shell completes for them (commands.h). */
+#define REMOTE_KINDS                                                          \
+	{ "ssh-config", COMPLETE_FILE }, { "ssh-command", COMPLETE_FILE },        \
+	{ "remote-dir", COMPLETE_VALUE }
 
 /* The lines of --help for these options. */
 void remote_opts_usage(FILE *f);
