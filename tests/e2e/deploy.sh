@@ -243,6 +243,46 @@ scenario_key_changed_by_hand() {
     tool status "${SSHOPT[@]}" || { err "status still drifts after deploy"; show_out; return 1; }
 }
 
+# The restart must complete even when the ssh session that started it drops
+# half-way (as when it runs through the tunnel being restarted): the
+# connection's sshd processes are killed while a slow PostUp runs.
+scenario_restart_survives_drop() {
+    local deployer pids i
+    "$WG_MESHCONF" -d "$DB" updatepeer germany1 --postup 'sleep 4; echo still-here' >/dev/null
+    ( tool deploy germany1 "${SSHOPT[@]}" ) &
+    deployer=$!
+    # The new file is in place: the restart (down, up, a PostUp of 4 s) follows.
+    for i in $(seq 1 100); do
+        on_host germany1 grep -qx 'PostUp = sleep 4; echo still-here' /etc/wireguard/germany1.conf && break
+        sleep 0.1
+    done
+    sleep 1.5
+    # Every sshd process of the connection (the listener's descendants named
+    # sshd), not the commands they started: the session is gone, its pipes
+    # closed, as when the network drops.
+    mapfile -t pids < <(ps -eo pid=,ppid=,comm= | awk -v root="${SSHD_PID[germany1]}" '
+        { parent[$1] = $2; comm[$1] = $3 }
+        END { for (p in parent) { q = p
+                while (q in parent && q != root) q = parent[q]
+                if (q == root && p != root && comm[p] == "sshd") print p } }')
+    ((${#pids[@]})) || { err "no ssh session to cut"; wait "$deployer"; return 1; }
+    kill -KILL "${pids[@]}"
+    wait "$deployer"
+    for i in $(seq 1 150); do
+        on_host germany1 test -e /etc/wireguard/.germany1.conf.prev || break
+        sleep 0.1
+    done
+    "$WG_MESHCONF" -d "$DB" updatepeer germany1 --postup '' >/dev/null
+    on_host germany1 grep -qx 'PostUp = sleep 4; echo still-here' /etc/wireguard/germany1.conf ||
+        { err "germany1 does not have the new file"; return 1; }
+    if on_host germany1 test -e /etc/wireguard/.germany1.conf.prev; then
+        err "germany1 rolled back or did not finish"; return 1
+    fi
+    on_host germany1 wg show germany1 >/dev/null || { err "germany1 is not up after the restart"; return 1; }
+    # Back to the database's state (no PostUp) for the next scenarios.
+    deploy germany1 || { err "deploy failed"; show_out; return 1; }
+}
+
 scenario_sshd_stopped() {
     local rc=0
     kill "${SSHD_PID[shanghai1]}"
@@ -330,6 +370,7 @@ main() {
     run scenario_keepalive_removed
     run scenario_key_changed_by_hand
     run scenario_failing_hook
+    run scenario_restart_survives_drop
     run scenario_sshd_stopped
     say "$PASSED passed, $FAILED failed"
     ((FAILED == 0))
