@@ -19,6 +19,7 @@ static const struct {
 	{ "genconfig", cmd_genconfig, "write the wg-quick configuration of every peer" },
 	{ "rotate", cmd_rotate, "replace a peer's private key or preshared keys" },
 	{ "check", cmd_check, "find what would give broken or unsafe configurations" },
+	{ "import", cmd_import, "rebuild the database from existing wg-quick files" },
 };
 
 static void usage(FILE *f)

@@ -15,6 +15,7 @@ int cmd_delpeer(const struct cmd_env *env, int argc, char **argv);
 int cmd_showpeers(const struct cmd_env *env, int argc, char **argv);
 int cmd_check(const struct cmd_env *env, int argc, char **argv);
 int cmd_rotate(const struct cmd_env *env, int argc, char **argv);
+int cmd_import(const struct cmd_env *env, int argc, char **argv);
 int cmd_genconfig(const struct cmd_env *env, int argc, char **argv);
 
 #endif

@@ -267,6 +267,29 @@ fail:
 	return -1;
 }
 
+int psk_set(struct psk_store *s, const char *name1, const char *name2, const char *key)
+{
+	struct psk_entry *e = find(s, name1, name2), *grown, fresh = { 0 };
+	bool swap = strcmp(name1, name2) > 0;
+
+	s->dirty = true;
+	if (e) {
+		memcpy(e->key, key, sizeof(e->key));
+		return 0;
+	}
+	fresh.a = xstrdup(swap ? name2 : name1);
+	fresh.b = xstrdup(swap ? name1 : name2);
+	if (!fresh.a || !fresh.b || !(grown = realloc(s->v, (s->count + 1) * sizeof(*s->v)))) {
+		entry_free(&fresh);
+		return -1;
+	}
+	memcpy(fresh.key, key, sizeof(fresh.key));
+	s->v = grown;
+	s->v[s->count++] = fresh;
+	qsort(s->v, s->count, sizeof(*s->v), cmp_entry);
+	return 0;
+}
+
 size_t psk_rotate(struct psk_store *s, const char *name)
 {
 	size_t n = 0;
