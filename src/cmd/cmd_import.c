@@ -15,7 +15,8 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: %s [-d DATABASE] import [--dry-run] [--merge] FILE.conf...|FOLDER\n\n"
+	fprintf(f, "usage: %s [-d DATABASE] import [--dry-run] [--merge]\n"
+		   "                   FILE.conf...|FOLDER\n\n"
 		   "Rebuild the database of a mesh from its wg-quick files (one per peer, as\n"
 		   "genconfig or wg-meshconf 2.5.1 writes them; a FOLDER gives its *.conf).\n"
 		   "What the files disagree on is reported, one line each, and then nothing\n"

@@ -483,52 +483,49 @@ static int parse_addresses(struct rb *b, size_t t)
 	return 0;
 }
 
-/* Preshared keys: both ends of a pair give the same one, and every pair that
- * has a [Peer] at both ends has one, or none has. */
+/* Preshared keys: both ends of a pair give the same one, and every pair has
+ * one, or none has (the store gives every pair a key). */
 static int preshared(struct rb *b, struct psk_store *psk, bool *has_psk)
 {
-	const struct wgp_peer *with = NULL, *without = NULL;
-	const char *with_file = NULL, *without_file = NULL;
+	const struct wgp_peer *with = NULL;
+	const char *with_file = NULL;
 
-	for (size_t i = 0; i < b->n; i++) {
-		const struct wgp_file *f = b->nodes[i].f;
-		for (size_t k = 0; k < f->n_peers; k++) {
-			const struct wgp_peer *p = &f->peers[k];
-			if (p->preshared_key[0] && !with) {
-				with = p;
-				with_file = f->path;
-			} else if (!p->preshared_key[0] && !without) {
-				without = p;
-				without_file = f->path;
+	for (size_t i = 0; i < b->n && !with; i++)
+		for (size_t k = 0; k < b->nodes[i].f->n_peers && !with; k++)
+			if (b->nodes[i].f->peers[k].preshared_key[0]) {
+				with = &b->nodes[i].f->peers[k];
+				with_file = b->nodes[i].f->path;
 			}
-		}
-	}
 	*has_psk = with != NULL;
-	if (with && without) {
-		conflict(b, "%s:%zu and %s:%zu: a PresharedKey in one [Peer], none in the other: "
-			 "the database gives every pair one, or none", with_file, with->psk_line,
-			 without_file, without->line);
-		return 0;
-	}
 	for (size_t i = 0; with && i < b->n; i++) {
 		const struct wgp_file *f = b->nodes[i].f;
 		for (size_t k = 0; k < f->n_peers; k++) {
-			const struct wgp_peer *p = &f->peers[k];
+			const struct wgp_peer *p = &f->peers[k], *o = NULL;
 			long t = find_key(b, p->public_key);
 			if (t < 0)
 				continue;
-			/* The other end, when it is a file. */
-			for (size_t m = 0; (size_t)t < b->n && m < b->nodes[t].f->n_peers; m++) {
-				const struct wgp_peer *o = &b->nodes[t].f->peers[m];
-				if (strcmp(o->public_key, b->nodes[i].pub) || (size_t)t < i)
-					continue;
-				if (strcmp(o->preshared_key, p->preshared_key))
-					conflict(b, "%s:%zu and %s:%zu: the PresharedKey of %s and %s "
-						 "differs at the two ends", f->path, p->psk_line,
-						 b->nodes[t].f->path, o->psk_line, b->nodes[i].name,
-						 b->nodes[t].name);
-			}
-			if (psk_set(psk, b->nodes[i].name, b->nodes[t].name, p->preshared_key) < 0)
+			/* The other end, when it is a file; each pair once. */
+			for (size_t m = 0; (size_t)t < b->n && m < b->nodes[t].f->n_peers; m++)
+				if (!strcmp(b->nodes[t].f->peers[m].public_key, b->nodes[i].pub))
+					o = &b->nodes[t].f->peers[m];
+			if (o && (size_t)t < i)
+				continue;
+			if (o && !!o->preshared_key[0] != !!p->preshared_key[0])
+				conflict(b, "%s:%zu and %s:%zu: the pair %s, %s has a PresharedKey at "
+					 "one end only", f->path, p->preshared_key[0] ? p->psk_line : p->line,
+					 b->nodes[t].f->path, o->preshared_key[0] ? o->psk_line : o->line,
+					 b->nodes[i].name, b->nodes[t].name);
+			else if (o && strcmp(o->preshared_key, p->preshared_key))
+				conflict(b, "%s:%zu and %s:%zu: the PresharedKey of the pair %s, %s "
+					 "differs at the two ends", f->path, p->psk_line,
+					 b->nodes[t].f->path, o->psk_line, b->nodes[i].name,
+					 b->nodes[t].name);
+			else if (!p->preshared_key[0])
+				conflict(b, "%s:%zu and %s:%zu: the pair %s, %s has no PresharedKey, "
+					 "others have one: the database gives every pair one, or none",
+					 with_file, with->psk_line, f->path, p->line, b->nodes[i].name,
+					 b->nodes[t].name);
+			else if (psk_set(psk, b->nodes[i].name, b->nodes[t].name, p->preshared_key) < 0)
 				return -1;
 		}
 	}

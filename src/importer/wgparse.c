@@ -133,6 +133,9 @@ static int section(struct ctx *c, char *head)
 	struct wgp_peer *grown;
 
 	drop_spaces(head);
+	if (c->sec == SEC_PEER && !f->peers[f->n_peers - 1].public_key[0])
+		return fail(c, NULL, "the [Peer] of line %zu has no PublicKey",
+			    f->peers[f->n_peers - 1].line);
 	if (!strcasecmp(head, "[Interface]")) {
 		if (f->iface_line)
 			return fail(c, NULL, "a second [Interface] section (the first is on line %zu)",
@@ -146,9 +149,6 @@ static int section(struct ctx *c, char *head)
 		return fail(c, NULL, "%s is not a section: [Interface] or [Peer]",
 			    quoted(head, q, sizeof(q)));
 	}
-	if (c->sec == SEC_PEER && !f->peers[f->n_peers - 1].public_key[0])
-		return fail(c, NULL, "the [Peer] of line %zu has no PublicKey",
-			    f->peers[f->n_peers - 1].line);
 	if (!(grown = realloc(f->peers, (f->n_peers + 1) * sizeof(*grown))))
 		return oom(c);
 	f->peers = grown;
