@@ -182,6 +182,14 @@ static int identify(struct rb *b)
 	return 0;
 }
 
+static bool lists(const struct wgp_file *f, const char *pub)
+{
+	for (size_t k = 0; k < f->n_peers; k++)
+		if (!strcmp(f->peers[k].public_key, pub))
+			return true;
+	return false;
+}
+
 /* Every [Peer] names a node; its "# Name:" agrees with the node's. */
 static void check_peers(struct rb *b)
 {
@@ -207,6 +215,10 @@ static void check_peers(struct rb *b)
 					 p->line);
 				continue;
 			}
+			if ((size_t)t < b->n && b->nodes[t].name && !lists(b->nodes[t].f, b->nodes[i].pub))
+				conflict(b, "%s:%zu: [Peer] %s, but %s has no [Peer] %s: a mesh lists "
+					 "each pair at both ends", f->path, p->line, b->nodes[t].name,
+					 fname(b, (size_t)t), printable(b->nodes[i].name, q, sizeof(q)));
 			if (p->name && strcmp(p->name, b->nodes[t].name))
 				conflict(b, "%s:%zu: [Peer] %s has the key of %s, named %s there",
 					 f->path, p->name_line, printable(p->name, q, sizeof(q)),
@@ -525,10 +537,11 @@ static int preshared(struct rb *b, struct psk_store *psk, bool *has_psk)
 					 "others have one: the database gives every pair one, or none",
 					 with_file, with->psk_line, f->path, p->line, b->nodes[i].name,
 					 b->nodes[t].name);
-			else if (psk_set(psk, b->nodes[i].name, b->nodes[t].name, p->preshared_key) < 0)
+			else if (psk_put(psk, b->nodes[i].name, b->nodes[t].name, p->preshared_key) < 0)
 				return -1;
 		}
 	}
+	psk_put_done(psk);
 	return 0;
 }
 
