@@ -581,8 +581,8 @@ part_import() {
 	mkdir -p "$TMP/import200"
 	make_db "$TMP/import200" 200
 	import_round_trip 200-peers "$TMP/import200/database.csv"
-	[[ -f $TMP/concurrency/database.csv ]] &&
-		import_round_trip concurrency "$TMP/concurrency/database.csv"
+	[[ -f $TMP/conc/database.csv ]] &&
+		import_round_trip concurrency "$TMP/conc/database.csv"
 	echo "   round trips done"
 }
 
