@@ -155,7 +155,7 @@ static void print_note(void *ctx, const char *line)
 	fprintf(stderr, "%s: note: %s\n", prog_name, unhidden(line, m, sizeof(m)));
 }
 
-/* The database that would be written, the new rows' private keys hidden. */
+/* The database that would be written, its private keys hidden. */
 static int dry_run(struct db *db, size_t first, const struct psk_store *psk, bool has_psk)
 {
 	static char hidden[] = "(hidden)";
@@ -165,12 +165,12 @@ static int dry_run(struct db *db, size_t first, const struct psk_store *psk, boo
 
 	if (!keep)
 		goto out;
-	for (size_t i = first; i < db->count; i++) {
+	for (size_t i = 0; i < db->count; i++) {
 		keep[i] = db->peers[i].val[ATTR_PRIVATEKEY];
 		db->peers[i].val[ATTR_PRIVATEKEY] = hidden;
 	}
 	ret = db_serialize(db, &out);
-	for (size_t i = first; i < db->count; i++)
+	for (size_t i = 0; i < db->count; i++)
 		db->peers[i].val[ATTR_PRIVATEKEY] = keep[i];
 	if (ret < 0)
 		goto out;
@@ -242,6 +242,9 @@ int cmd_import(const struct cmd_env *env, int argc, char **argv)
 		err_msg("import: %ld conflict%s: nothing written", conflicts, conflicts == 1 ? "" : "s");
 		goto out;
 	}
+	if (has_psk && db.count > first && first && !store.exists)
+		fprintf(stderr, "%s: note: %s is new: the next genconfig gives every other pair of "
+			"peers of %s a preshared key too\n", prog_name, store.path, env->database);
 	if (a.dry_run) {
 		ret = dry_run(&db, first, &store, has_psk) < 0 ? 1 : 0;
 		goto out;

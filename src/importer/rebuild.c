@@ -141,10 +141,16 @@ static int identify(struct rb *b)
 		nd->name = nd->f->name ? xstrdup(nd->f->name) : stem(nd->f->path);
 		if (!nd->name)
 			return -1;
-		if (attr_check(ATTR_NAME, nd->name) || !*nd->name)
-			conflict(b, "%s:%zu: the name %s is not %s", nd->f->path,
-				 nd->f->name ? nd->f->name_line : 0, quoted(nd->name, q, sizeof(q)),
-				 *nd->name ? attr_check(ATTR_NAME, nd->name) : "empty");
+		if (attr_check(ATTR_NAME, nd->name) || !*nd->name) {
+			const char *rule = *nd->name ? attr_check(ATTR_NAME, nd->name) : "empty";
+			if (nd->f->name)
+				conflict(b, "%s:%zu: # Name: %s is not %s", nd->f->path,
+					 nd->f->name_line, quoted(nd->name, q, sizeof(q)), rule);
+			else
+				conflict(b, "%s: the name its file name gives, %s, is not %s (give it a "
+					 "\"# Name:\" comment)", nd->f->path, quoted(nd->name, q, sizeof(q)),
+					 rule);
+		}
 		for (size_t j = 0; j < i; j++) {
 			const struct node *o = &b->nodes[j];
 			if (!o->name || !nd->pub[0])
@@ -509,6 +515,10 @@ static int preshared(struct rb *b, struct psk_store *psk, bool *has_psk)
 				with_file = b->nodes[i].f->path;
 			}
 	*has_psk = with != NULL;
+	/* Pairs of these names in the store are left from peers deleted since
+	 * (the next genconfig would drop them): the files' keys replace them. */
+	for (size_t i = 0; with && i < b->n; i++)
+		psk_forget(psk, b->nodes[i].name);
 	for (size_t i = 0; with && i < b->n; i++) {
 		const struct wgp_file *f = b->nodes[i].f;
 		for (size_t k = 0; k < f->n_peers; k++) {
@@ -645,17 +655,103 @@ static int make_row(struct rb *b, size_t t)
 	return 0;
 }
 
+/* The proof: the model of the rebuilt database gives every [Peer] of every
+ * file as the file has it (endpoint, keepalive, AllowedIPs in one of the two
+ * shapes), and no [Peer] the files lack. What it does not is a conflict: those
+ * files are not the ones a database gives. */
+static bool same_nets(const struct ipnet *a, size_t na, const struct ipnet *b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (!net_eq(&a[i], &b[i]))
+			return false;
+	return true;
+}
+
+static int verify(struct rb *b, const size_t *row)
+{
+	struct mesh m[2];
+	const struct mesh_opts opts[2] = { { .legacy = false }, { .legacy = true } };
+	char q[QUOTED_LEN];
+	int ret = -1;
+
+	memset(m, 0, sizeof(m));
+	if (mesh_build(&m[0], b->db, &opts[0]) < 0 || mesh_build(&m[1], b->db, &opts[1]) < 0)
+		goto out;
+	for (size_t i = 0; i < b->n; i++) {
+		const struct wgp_file *f = b->nodes[i].f;
+		size_t listed = 0;
+		for (size_t k = 0; k < f->n_peers; k++) {
+			const struct wgp_peer *p = &f->peers[k];
+			long t = find_key(b, p->public_key);
+			struct mesh_link l[2];
+			size_t rt;
+			if (t < 0)
+				continue;
+			rt = (size_t)t < b->n ? row[t] : (size_t)b->nodes[t].existing;
+			if (!mesh_link(&m[0], row[i], rt, &l[0]) || !mesh_link(&m[1], row[i], rt, &l[1])) {
+				conflict(b, "%s:%zu: [Peer] %s: both are behind NAT (no Endpoint): the "
+					 "database gives them no [Peer], they talk through the relay",
+					 f->path, p->line, printable(b->nodes[t].name, q, sizeof(q)));
+				continue;
+			}
+			listed++;
+			const struct mesh_node *r = l[0].remote;
+			if (r->has_endpoint != p->has_endpoint ||
+			    (p->has_endpoint && (strcmp(r->endpoint.host, p->endpoint.host) ||
+						 r->endpoint.port != p->endpoint.port))) {
+				char e[300] = "none";
+				if (r->has_endpoint)
+					endpoint_format(&r->endpoint, 0, e, sizeof(e));
+				conflict(b, "%s:%zu: [Peer] %s: Endpoint: the database gives %s", f->path,
+					 p->has_endpoint ? p->endpoint_line : p->line,
+					 printable(b->nodes[t].name, q, sizeof(q)), e);
+			}
+			if (l[0].keepalive != p->keepalive)
+				conflict(b, "%s:%zu: [Peer] %s: PersistentKeepalive: the database gives "
+					 "%d (-1: none)", f->path, p->keepalive_line ? p->keepalive_line : p->line,
+					 printable(b->nodes[t].name, q, sizeof(q)), l[0].keepalive);
+			if (!same_nets(p->allowed, p->n_allowed, l[0].routes, l[0].n_routes) &&
+			    !same_nets(p->allowed, p->n_allowed, l[1].routes, l[1].n_routes)) {
+				char first[IPNET_STRLEN] = "none";
+				if (l[0].n_routes)
+					ipnet_format(&l[0].routes[0], first);
+				conflict(b, "%s:%zu: [Peer] %s: AllowedIPs: not what the database gives "
+					 "(%zu networks from %s on, in either shape)", f->path,
+					 p->allowed_line ? p->allowed_line : p->line,
+					 printable(b->nodes[t].name, q, sizeof(q)), l[0].n_routes, first);
+			}
+		}
+		/* A [Peer] the database gives and the file lacks. */
+		for (size_t t = 0; t < b->count && listed < b->count; t++) {
+			struct mesh_link l;
+			size_t rt = t < b->n ? row[t] : (size_t)b->nodes[t].existing;
+			if (t == i || !mesh_link(&m[0], row[i], rt, &l) || lists(f, b->nodes[t].pub))
+				continue;
+			conflict(b, "%s: no [Peer] %s, which the database gives it", f->path,
+				 printable(b->nodes[t].name, q, sizeof(q)));
+		}
+	}
+	ret = 0;
+out:
+	mesh_release(&m[0]);
+	mesh_release(&m[1]);
+	return ret;
+}
+
 long rebuild_db(const struct wgp_file *files, size_t n, struct db *db, struct psk_store *psk,
 		bool *has_psk, const struct rebuild_report *r)
 {
 	struct rb b = { .files = files, .n = n, .db = db, .db_before = db->count, .r = r };
-	size_t *seq = NULL;
+	size_t *seq = NULL, *row = NULL;
 	long ret = -1;
 
 	*has_psk = false;
 	b.nodes = calloc(n + db->count + 1, sizeof(*b.nodes));
 	seq = calloc(n + 1, sizeof(*seq));
-	if (!b.nodes || !seq)
+	row = calloc(n + 1, sizeof(*row));
+	if (!b.nodes || !seq || !row)
 		goto out;
 	b.count = n;
 	for (size_t i = 0; i < n; i++)
@@ -683,9 +779,13 @@ long rebuild_db(const struct wgp_file *files, size_t n, struct db *db, struct ps
 		goto out;
 	if (b.conflicts)
 		goto done;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		row[seq[i]] = db->count;
 		if (make_row(&b, seq[i]) < 0)
 			goto out;
+	}
+	if (!b.conflicts && verify(&b, row) < 0)
+		goto out;
 done:
 	ret = b.conflicts;
 	if (b.conflicts)
@@ -700,5 +800,6 @@ out:
 	}
 	free(b.nodes);
 	free(seq);
+	free(row);
 	return ret;
 }
