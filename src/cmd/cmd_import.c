@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static void usage(FILE *f)
 {
@@ -249,8 +250,16 @@ int cmd_import(const struct cmd_env *env, int argc, char **argv)
 		ret = dry_run(&db, first, &store, has_psk) < 0 ? 1 : 0;
 		goto out;
 	}
-	if (db_save(&db) < 0 || (has_psk && psk_save(&store) < 0))
+	/* The store first: the database is what makes the import happen, and a
+	 * store it failed to go with is removed. */
+	bool store_existed = store.exists;
+	if (has_psk && psk_save(&store) < 0)
 		goto out;
+	if (db_save(&db) < 0) {
+		if (has_psk && !store_existed)
+			unlink(store.path);
+		goto out;
+	}
 	printf("Imported %zu peer%s from %zu file%s into %s", db.count - first,
 	       db.count - first == 1 ? "" : "s", a.n, a.n == 1 ? "" : "s", env->database);
 	if (has_psk)
