@@ -63,6 +63,9 @@ static void test_lowest_free(void **state)
 	chosen(HEADER, "10.0.0.0/31", "10.0.0.0/31");
 	/* The last IPv6 address is a host; the first is the subnet-router anycast. */
 	chosen(HEADER "a,fd00::1/127,\n", NULL, "fd00::/127");
+	/* A routed IPv6 range is skipped whole, not address by address. */
+	chosen(HEADER "a,fd00::1/64,fd00::/120\n", NULL, "fd00::100/64");
+	chosen(HEADER "a,fd00::1/64,\"fd00::/120,fd00::100/120\"\n", NULL, "fd00::200/64");
 }
 
 static void test_full_and_unknown(void **state)
