@@ -681,7 +681,6 @@ static int verify(struct rb *b, const size_t *row)
 		goto out;
 	for (size_t i = 0; i < b->n; i++) {
 		const struct wgp_file *f = b->nodes[i].f;
-		size_t listed = 0;
 		for (size_t k = 0; k < f->n_peers; k++) {
 			const struct wgp_peer *p = &f->peers[k];
 			long t = find_key(b, p->public_key);
@@ -696,7 +695,6 @@ static int verify(struct rb *b, const size_t *row)
 					 f->path, p->line, printable(b->nodes[t].name, q, sizeof(q)));
 				continue;
 			}
-			listed++;
 			const struct mesh_node *r = l[0].remote;
 			if (r->has_endpoint != p->has_endpoint ||
 			    (p->has_endpoint && (strcmp(r->endpoint.host, p->endpoint.host) ||
@@ -708,7 +706,14 @@ static int verify(struct rb *b, const size_t *row)
 					 p->has_endpoint ? p->endpoint_line : p->line,
 					 printable(b->nodes[t].name, q, sizeof(q)), e);
 			}
-			if (l[0].keepalive != p->keepalive)
+			if (l[0].keepalive != p->keepalive && m[0].nodes[row[i]].auto_keepalive)
+				conflict(b, "%s:%zu: [Peer] %s: no file gives %s an Endpoint, so genconfig "
+					 "takes it for a peer behind NAT and writes PersistentKeepalive = %d "
+					 "(give the files that list %s too, or that keepalive)", f->path,
+					 p->keepalive_line ? p->keepalive_line : p->line,
+					 printable(b->nodes[t].name, q, sizeof(q)), b->nodes[i].name,
+					 PLAN_KEEPALIVE, b->nodes[i].name);
+			else if (l[0].keepalive != p->keepalive)
 				conflict(b, "%s:%zu: [Peer] %s: PersistentKeepalive: the database gives "
 					 "%d (-1: none)", f->path, p->keepalive_line ? p->keepalive_line : p->line,
 					 printable(b->nodes[t].name, q, sizeof(q)), l[0].keepalive);
@@ -723,11 +728,11 @@ static int verify(struct rb *b, const size_t *row)
 					 printable(b->nodes[t].name, q, sizeof(q)), l[0].n_routes, first);
 			}
 		}
-		/* A [Peer] the database gives and the file lacks. */
-		for (size_t t = 0; t < b->count && listed < b->count; t++) {
+		/* A [Peer] the database gives and the file lacks (of a peer already in
+		 * the database, --merge: the next genconfig adds it, as for any new peer). */
+		for (size_t t = 0; t < b->n; t++) {
 			struct mesh_link l;
-			size_t rt = t < b->n ? row[t] : (size_t)b->nodes[t].existing;
-			if (t == i || !mesh_link(&m[0], row[i], rt, &l) || lists(f, b->nodes[t].pub))
+			if (t == i || !mesh_link(&m[0], row[i], row[t], &l) || lists(f, b->nodes[t].pub))
 				continue;
 			conflict(b, "%s: no [Peer] %s, which the database gives it", f->path,
 				 printable(b->nodes[t].name, q, sizeof(q)));
