@@ -1,5 +1,5 @@
 #include "lib/atomic.h"
-#include "output/confwriter.h"
+#include "output/writer.h"
 #include "cmd/commands.h"
 #include "store/db.h"
 #include "mesh/lint.h"
@@ -9,7 +9,6 @@
 #include "formats/wgquick.h"
 #include "mesh/model.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -20,6 +19,8 @@
 struct genconfig_opts {
 	const char *name;	/* one peer, or NULL for all */
 	const char *output;
+	bool output_given;	/* -o was given */
+	const char *file;	/* --file: NAME's one file to this path, or "-" */
 	const char *ifname;	/* --interface: DIR/NAME/IFNAME.conf */
 	bool legacy;
 	int psk;		/* 1: --psk, 0: --no-psk, -1: as the store says */
@@ -31,13 +32,16 @@ struct genconfig_opts {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: %s [-d DATABASE] genconfig [NAME] [-o DIR] [--interface IFNAME]\n"
+	fprintf(f, "usage: %s [-d DATABASE] genconfig [NAME] [-o DIR | --file FILE]\n"
+		   "                   [--interface IFNAME]\n"
 		   "                   [--legacy-allowedips] [--psk | --no-psk] [--sync]\n"
 		   "                   [--format F[,F...]] [--strict] [--secrets]\n\n"
 		   "Write the wg-quick configuration of every peer, or of NAME only, as\n"
 		   "DIR/NAME.conf (mode 0600).\n\n"
 		   "  NAME                     only this peer's file\n"
 		   "  -o, --output DIR         where to write (default: output), created 0700\n"
+		   "  --file FILE              NAME's file to FILE instead (mode 0600), such as\n"
+		   "                           /etc/wireguard/wg0.conf; - for standard output\n"
 		   "  --interface IFNAME       write DIR/NAME/IFNAME.conf instead, so that\n"
 		   "                           `wg-quick up` names the interface IFNAME\n"
 		   "  --legacy-allowedips      AllowedIPs as wg-meshconf 2.5.1 writes them (each\n"
@@ -63,6 +67,7 @@ static int parse(struct genconfig_opts *o, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "file", required_argument, NULL, 'F' },
 		{ "interface", required_argument, NULL, 'i' },
 		{ "legacy-allowedips", no_argument, NULL, 'L' },
 		{ "psk", no_argument, NULL, 'p' },
@@ -82,6 +87,10 @@ static int parse(struct genconfig_opts *o, int argc, char **argv)
 		switch (c) {
 		case 'o':
 			o->output = optarg;
+			o->output_given = true;
+			break;
+		case 'F':
+			o->file = optarg;
 			break;
 		case 'i':
 			o->ifname = optarg;
@@ -126,6 +135,15 @@ static int parse(struct genconfig_opts *o, int argc, char **argv)
 		err_msg("genconfig: one peer NAME at most");
 		goto usage;
 	}
+	if (o->file && (!o->name || o->output_given)) {
+		err_msg(o->name ? "genconfig: --file and --output cannot go together"
+				: "genconfig: --file writes one peer's file: name the peer");
+		goto usage;
+	}
+	if (o->file && (!*o->file || o->file[strlen(o->file) - 1] == '/')) {
+		err_msg("genconfig: --file: a file name is needed");
+		return 2;
+	}
 	if (!*o->output) {
 		err_msg("genconfig: --output: empty folder name");
 		return 2;
@@ -159,71 +177,114 @@ static void note_keepalives(const struct mesh *m)
 	fputc('\n', stderr);
 }
 
+struct render_ctx {
+	const struct mesh *m;
+	const struct format *const *fmts;
+	void *const *states;
+	const struct format_opts *fo;
+	size_t first;		/* the whole-mesh formats render with this item */
+};
+
+/* The files of one node in every format asked for (and, with the first node,
+ * those of the whole-mesh formats). */
+static int render_node(void *ctx, size_t item, struct out_files *out, char *err, size_t errlen)
+{
+	const struct render_ctx *r = ctx;
+
+	for (size_t i = 0; r->fmts[i]; i++) {
+		const struct format *f = r->fmts[i];
+		if (f->whole_mesh && item != r->first)
+			continue;
+		if (f->render(r->m, r->states[i], r->fo, f->whole_mesh ? 0 : item, out, err,
+			      errlen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Files no output may replace: the database (and where it points), its
+ * preshared-key store and its lock. */
+struct protected {
+	char *paths[6];
+	const char *list[6];
+};
+
+static int protect_db(struct protected *p, const struct db *db)
+{
+	const char *real = db->real_path ? db->real_path : db->path;
+	char *dir, *base;
+	size_t n = 0;
+
+	memset(p, 0, sizeof(*p));
+	if (path_split(real, &dir, &base) < 0)
+		return -1;
+	if (asprintf(&p->paths[0], "%s", db->path) < 0 ||
+	    asprintf(&p->paths[1], "%s", real) < 0 ||
+	    asprintf(&p->paths[2], "%s.psk", db->path) < 0 ||
+	    asprintf(&p->paths[3], "%s.psk", real) < 0 ||
+	    asprintf(&p->paths[4], "%s/.%s.lock", dir, base) < 0)
+		n = 1;
+	free(dir);
+	free(base);
+	for (size_t i = 0; i < 5; i++)
+		p->list[i] = p->paths[i];
+	return n ? -1 : 0;
+}
+
+static void protect_free(struct protected *p)
+{
+	for (size_t i = 0; i < 6; i++)
+		free(p->paths[i]);
+}
+
+/* The model was built before the checks (which read it); the preshared keys
+ * join it now that the store is up to date. */
 static int write_files(const struct genconfig_opts *o, const struct db *db, long only,
-		       const struct psk_store *psk)
+		       struct mesh *model, const struct psk_store *psk)
 {
 	const struct format *const *fmts = o->formats;
 	void *states[16] = { NULL };
 	struct format_opts fo = { .ifname = o->ifname, .secrets = o->secrets };
-	struct confwriter_opts co = { o->output, fmts, states, &fo, only, o->sync };
-	struct mesh_opts mo = { .legacy = o->legacy, .psk = psk };
 	size_t from = only < 0 ? 0 : (size_t)only, to = only < 0 ? db->count : from + 1;
 	size_t unsupported = 0;
-	struct mesh mesh;
+	struct protected prot;
+	const struct mesh *m = model;
 	int ret = 1;
 
-	if (mesh_build(&mesh, db, &mo) < 0)
+	model->opts.psk = psk;
+	if (protect_db(&prot, db) < 0) {
+		protect_free(&prot);
+		err_msg("out of memory");
 		return 1;
-	if (mesh.auto_keepalives)
-		note_keepalives(&mesh);
+	}
+	if (m->auto_keepalives)
+		note_keepalives(m);
 	for (size_t i = 0; fmts[i]; i++)
-		unsupported += format_report_unsupported(fmts[i], &mesh, from, to, o->strict);
+		unsupported += format_report_unsupported(fmts[i], m, from, to, o->strict);
 	if (unsupported && o->strict) {
 		err_msg("genconfig: %zu value%s the formats cannot carry (--strict): no file written",
 			unsupported, unsupported > 1 ? "s" : "");
 		goto out;
 	}
 	for (size_t i = 0; fmts[i]; i++)
-		if (fmts[i]->prepare && fmts[i]->prepare(&mesh, &fo, &states[i]) < 0) {
+		if (fmts[i]->prepare && fmts[i]->prepare(m, &fo, &states[i]) < 0) {
 			err_msg("genconfig: %s: out of memory", fmts[i]->name);
 			goto out;
 		}
-	if (confwriter_run(&mesh, &co) >= 0)
+	struct render_ctx rc = { m, fmts, states, &fo, from };
+	struct writer_opts wo = {
+		.cmd = "genconfig", .output = o->output, .file = o->file, .from = from,
+		.to = to, .partial = only >= 0, .durable = o->sync, .protect = prot.list,
+		.db_path = db->path,
+	};
+	if (writer_run(&wo, render_node, &rc) >= 0)
 		ret = 0;
 out:
 	for (size_t i = 0; fmts[i]; i++)
 		if (fmts[i]->release)
 			fmts[i]->release(states[i]);
-	mesh_release(&mesh);
+	protect_free(&prot);
 	return ret;
-}
-
-/* A file left from a deleted or renamed peer would still be deployed by a
- * careless copy of the folder: say so, but never delete what we did not write. */
-static void warn_stale(const struct db *db, const char *output)
-{
-	/* Sorted, so that a folder of thousands of files is not O(n^2). */
-	const char **names = db_sorted_names(db);
-	DIR *d = opendir(output);
-	struct dirent *e;
-
-	if (!d || !names)
-		goto out;
-	while ((e = readdir(d))) {
-		size_t len = strlen(e->d_name);
-		char name[256];
-		if (e->d_name[0] == '.' || len <= 5 || strcmp(e->d_name + len - 5, ".conf"))
-			continue;
-		const char *key = name;
-		snprintf(name, sizeof(name), "%.*s", (int)(len - 5), e->d_name);
-		if (!bsearch(&key, names, db->count, sizeof(*names), db_name_cmp))
-			warn_msg("%s/%s belongs to no peer of %s any more: remove it before "
-				 "deploying the folder", output, e->d_name, db->path);
-	}
-out:
-	if (d)
-		closedir(d);
-	free(names);
 }
 
 int cmd_genconfig(const struct cmd_env *env, int argc, char **argv)
@@ -233,6 +294,8 @@ int cmd_genconfig(const struct cmd_env *env, int argc, char **argv)
 	struct psk_store store = { 0 };
 	bool use_psk;
 	struct lint_opts lo = { .only = -1, .report = lint_print, .ctx = &db };
+	struct mesh mesh;
+	bool built = false;
 	struct stat st;
 	long errors;
 	int ret;
@@ -247,6 +310,12 @@ int cmd_genconfig(const struct cmd_env *env, int argc, char **argv)
 	if (o.name && (lo.only = db_lookup(&db, "genconfig", o.name)) < 0)
 		goto out;
 	lo.legacy = o.legacy;
+	/* One model for the checks and the files: its public keys are derived once. */
+	struct mesh_opts mo = { .legacy = o.legacy };
+	if (mesh_build(&mesh, &db, &mo) < 0)
+		goto out;
+	built = true;
+	lo.mesh = &mesh;
 	if ((errors = lint_db(&db, &lo)) != 0) {
 		if (errors > 0)
 			err_msg("genconfig: %ld error%s in %s: no file written", errors,
@@ -258,13 +327,15 @@ int cmd_genconfig(const struct cmd_env *env, int argc, char **argv)
 	/* Everything that can refuse, before anything is written. */
 	if (use_psk && psk_load(&store, env->database) < 0)
 		goto out;
-	if (stat(o.output, &st) == 0 && !S_ISDIR(st.st_mode)) {
+	if (!o.file && stat(o.output, &st) == 0 && !S_ISDIR(st.st_mode)) {
 		err_msg("genconfig: %s exists and is not a directory", o.output);
 		goto out;
 	}
 	if (use_psk && psk_update(&store, &db) < 0)
 		goto out;
-	if (stat(o.output, &st) < 0) {
+	if (o.file) {
+		/* The folder of FILE is the user's: neither created nor checked here. */
+	} else if (stat(o.output, &st) < 0) {
 		fprintf(stderr, "Creating output directory: %s\n", o.output);
 		if (mkdir_parents(o.output) < 0) {
 			err_msg("genconfig: %s: %s", o.output, strerror(errno));
@@ -274,10 +345,10 @@ int cmd_genconfig(const struct cmd_env *env, int argc, char **argv)
 		warn_msg("%s can be written by other users, who could replace the files",
 			 o.output);
 	}
-	ret = write_files(&o, &db, lo.only, use_psk ? &store : NULL);
-	if (ret == 0 && !o.ifname && lo.only < 0)
-		warn_stale(&db, o.output);
+	ret = write_files(&o, &db, lo.only, &mesh, use_psk ? &store : NULL);
 out:
+	if (built)
+		mesh_release(&mesh);
 	psk_free(&store);
 	db_close(&db);
 	return ret;

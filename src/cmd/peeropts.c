@@ -1,12 +1,14 @@
 #include "cmd/peeropts.h"
 
 #include "lib/keys.h"
+#include "lib/regfile.h"
 #include "lib/util.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum {
 	OPT_SET = 0x100,	/* + attribute id */
@@ -36,26 +38,47 @@ static int add_value(struct peer_opts *o, enum attr_id id, const char *v)
 	return 0;
 }
 
-/* Reads a key from a file, or from standard input for "-". */
-static int read_key(const char *path, char **out)
-{
-	char line[128] = "";
-	FILE *f = strcmp(path, "-") ? fopen(path, "re") : stdin;
-	size_t len;
+/* A key file holds one key (45 bytes from `wg genkey`), perhaps a comment: 4 KiB is
+ * plenty, and bounds what /dev/zero or a wrong file given by mistake costs. */
+#define KEYFILE_MAX 4096
 
-	if (!f)
-		return -1;
-	/* Unbuffered: stdio's buffer would keep a copy of the key after fclose. */
-	setvbuf(f, NULL, _IONBF, 0);
-	if (!fgets(line, sizeof(line), f))
-		line[0] = '\0';
-	if (f != stdin)
-		fclose(f);
-	len = strcspn(line, "\r\n");
-	line[len] = '\0';
-	*out = xstrdup(line);
-	key_wipe(line, sizeof(line));
-	return *out ? 0 : -1;
+/* Reads a key: the first line of the file path, or of standard input for "-".
+ * The file is a regular file or a pipe (`<(pass show wg)`), of at most
+ * KEYFILE_MAX bytes. opt is the option, for messages. 0, or 1 with a message. */
+static int read_key(const struct peer_opts *o, const char *opt, const char *path, char **out)
+{
+	char why[REGFILE_WHY_LEN], q[QUOTED_LEN], *text = NULL;
+	const char *name = strcmp(path, "-") ? printable(path, q, sizeof(q)) : "standard input";
+	size_t len = 0, line;
+	int r, ret = 1;
+
+	*out = NULL;
+	if (strcmp(path, "-"))
+		r = regfile_read(path, KEYFILE_MAX, REGFILE_PIPES | REGFILE_LINE, &text, &len,
+				 NULL, why, sizeof(why));
+	else
+		r = regfile_read_fd(STDIN_FILENO, KEYFILE_MAX, REGFILE_LINE, &text, &len, why,
+				    sizeof(why));
+	if (r < 0) {
+		err_msg("%s: %s: %s: %s", o->cmd, opt, name, why);
+		return 1;
+	}
+	line = strcspn(text, "\r\n");
+	if (memchr(text, '\0', len))
+		err_msg("%s: %s: %s: holds a NUL byte, not a key", o->cmd, opt, name);
+	else if (line == 0)
+		err_msg("%s: %s: %s: %s", o->cmd, opt, name,
+			len ? "the first line is empty: no key there" : "the file is empty: no key in it");
+	else {
+		text[line] = '\0';
+		if ((*out = xstrdup(text)))
+			ret = 0;
+		else
+			err_msg("out of memory");
+	}
+	key_wipe(text, len);
+	free(text);
+	return ret;
 }
 
 static int check_value(const struct peer_opts *o, enum attr_id id)
@@ -112,8 +135,8 @@ int peer_opts_parse(struct peer_opts *o, int argc, char **argv)
 			const char *v = attrs[id].kind == KIND_BOOL ? "True" : optarg;
 			char *stdin_key = NULL;
 			if (id == ATTR_PRIVATEKEY && !strcmp(v, "-")) {
-				if (read_key("-", &stdin_key) < 0)
-					goto oom;
+				if (read_key(o, "--privatekey", "-", &stdin_key))
+					return 1;
 				v = stdin_key;
 			}
 			int r = add_value(o, id, v);
@@ -129,11 +152,8 @@ int peer_opts_parse(struct peer_opts *o, int argc, char **argv)
 		} else if (c == OPT_KEYFILE) {
 			free(o->val[ATTR_PRIVATEKEY]);
 			o->val[ATTR_PRIVATEKEY] = NULL;
-			if (read_key(optarg, &o->val[ATTR_PRIVATEKEY]) < 0) {
-				err_msg("%s: --privatekey-file: %s: %s", o->cmd, optarg,
-					strerror(errno));
+			if (read_key(o, "--privatekey-file", optarg, &o->val[ATTR_PRIVATEKEY]))
 				return 1;
-			}
 			o->set[ATTR_PRIVATEKEY] = true;
 		} else if (c == OPT_NETWORK) {
 			char **grown = realloc(o->networks, (o->n_networks + 1) * sizeof(*grown));

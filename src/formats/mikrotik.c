@@ -204,6 +204,22 @@ static int render_routes(const struct mesh_node *n, const struct mesh_link *l,
 	return 0;
 }
 
+/* The relay forwards between the peers of its interface. RouterOS forwards
+ * by default, with one switch per family for the router: turned on where an
+ * administrator turned it off (setting ip-forward resets other IPv4 settings
+ * to their router defaults, so not when it is on already), never off again. */
+static int render_forwarding(const struct mesh *m, struct buf *out)
+{
+	if (buf_puts(out, ":if (![/ip settings get ip-forward]) do={ /ip settings set "
+		     "ip-forward=yes }\n") < 0)
+		return -1;
+	if (mesh_relays_ipv6(m) &&
+	    buf_puts(out, ":if (![/ipv6 settings get forward]) do={ /ipv6 settings set "
+		     "forward=yes }\n") < 0)
+		return -1;
+	return 0;
+}
+
 static int render_node(const struct mesh *m, size_t self, const char *ifname, struct buf *out,
 		       size_t *secret_end)
 {
@@ -214,7 +230,8 @@ static int render_node(const struct mesh *m, size_t self, const char *ifname, st
 		     "# Written by wg-meshconf. Importing it again replaces what it added: the\n"
 		     "# interface is kept and set again; its peers, and the addresses and routes\n"
 		     "# with the comment \"wg-meshconf INTERFACE\", are removed and added again.\n") < 0 ||
-	    render_interface(n, ifname, out, secret_end) < 0 || render_cleanup(ifname, out) < 0 ||
+	    render_interface(n, ifname, out, secret_end) < 0 ||
+	    (n->forwards && render_forwarding(m, out) < 0) || render_cleanup(ifname, out) < 0 ||
 	    render_addresses(n, ifname, out) < 0)
 		return -1;
 	for (size_t r = 0; r < m->count; r++)

@@ -125,10 +125,17 @@ static int render_netdev(const struct mesh *m, size_t self, const char *ifname,
 	return 0;
 }
 
-static int render_network(const struct mesh_node *n, const char *ifname, struct buf *out)
+static int render_network(const struct mesh *m, const struct mesh_node *n, const char *ifname,
+			  struct buf *out)
 {
 	if (put_name(out, n->name) < 0 ||
 	    buf_printf(out, "[Match]\nName=%s\n\n[Network]\n", ifname) < 0)
+		return -1;
+	/* The relay forwards between the peers of its interface. systemd 252's
+	 * IPForward= turns the global switches on when the interface comes up
+	 * and never off again; IPv6 only where the relay carries IPv6. */
+	if (n->forwards &&
+	    buf_printf(out, "IPForward=%s\n", mesh_relays_ipv6(m) ? "yes" : "ipv4") < 0)
 		return -1;
 	for (size_t i = 0; i < n->n_addresses; i++) {
 		char net[IPNET_STRLEN];
@@ -164,7 +171,7 @@ static int nd_render(const struct mesh *m, const void *state, const struct forma
 	if (!(f = format_node_file(out, o, n, "network")))
 		goto oom;
 	f->mode = NETWORK_MODE;
-	if (render_network(n, ifname, &f->data) < 0)
+	if (render_network(m, n, ifname, &f->data) < 0)
 		goto oom;
 	return 0;
 oom:

@@ -91,6 +91,13 @@ static const char *nm_cannot(const struct mesh_node *n, enum attr_id id)
 	case ATTR_PREDOWN:
 	case ATTR_POSTDOWN:
 		return "NetworkManager runs no commands";
+	case ATTR_RELAY:
+		/* 1.42 (Debian 12) has no forwarding property of its own; the shared
+		 * method would also masquerade and run a DHCP server. */
+		return n->forwards ? "a connection cannot turn IP forwarding on; set "
+				     "net.ipv4.ip_forward (and net.ipv6.conf.all.forwarding) "
+				     "with sysctl"
+				   : NULL;
 	case ATTR_SAVECONFIG:
 		return n->save_config == 1 ? "NetworkManager never writes the running "
 					     "interface back to its files"

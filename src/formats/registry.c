@@ -1,7 +1,9 @@
 #include "formats/format.h"
 
+#include "formats/json.h"
 #include "formats/networkd.h"
 #include "formats/nm.h"
+#include "formats/qr.h"
 #include "formats/mikrotik.h"
 #include "formats/uci.h"
 #include "formats/wgquick.h"
@@ -16,6 +18,8 @@ const struct format *const formats[] = {
 	&format_nm,
 	&format_uci,
 	&format_mikrotik,
+	&format_json,
+	&format_qr,
 	NULL,
 };
 

@@ -266,6 +266,12 @@ static const char *uci_cannot(const struct mesh_node *n, enum attr_id id)
 	case ATTR_POSTDOWN:
 		return "netifd runs no commands of the interface's own; a hotplug script in "
 		       "/etc/hotplug.d/iface/ can";
+	case ATTR_RELAY:
+		/* OpenWrt forwards by default; what it forwards is the firewall's
+		 * to say, and the zones are the administrator's. */
+		return n->forwards ? "OpenWrt's firewall decides what is forwarded: put the "
+				     "interface in a zone whose forward policy is ACCEPT"
+				   : NULL;
 	case ATTR_SAVECONFIG:
 		return n->save_config == 1 ? "netifd configures the interface from "
 					     "/etc/config/network and never saves its running state"

@@ -147,8 +147,10 @@ static int put_forwarding(struct buf *out, const struct mesh *m, enum mesh_hook 
 	return 0;
 }
 
-/* The [Interface] keys in the order 2.5.1 writes them (its column order). */
-static int render_interface(const struct mesh *m, const struct mesh_node *n, struct buf *out)
+/* The [Interface] keys in the order 2.5.1 writes them (its column order);
+ * for the apps, without the keys they refuse. */
+static int render_interface(const struct mesh *m, const struct mesh_node *n, bool app,
+			    struct buf *out)
 {
 	static const char *const hook_key[HOOK_COUNT] = { "PreUp", "PostUp", "PreDown",
 							  "PostDown" };
@@ -159,12 +161,14 @@ static int render_interface(const struct mesh *m, const struct mesh_node *n, str
 		return -1;
 	if (n->listen_port && buf_printf(out, "ListenPort = %u\n", n->listen_port) < 0)
 		return -1;
-	if (*n->fwmark_text && buf_printf(out, "FwMark = %s\n", n->fwmark_text) < 0)
+	if (!app && *n->fwmark_text && buf_printf(out, "FwMark = %s\n", n->fwmark_text) < 0)
 		return -1;
 	if (put_dns(out, n) < 0)
 		return -1;
 	if (n->mtu && buf_printf(out, "MTU = %u\n", n->mtu) < 0)
 		return -1;
+	if (app)
+		return 0;
 	if (*n->table_text && buf_printf(out, "Table = %s\n", n->table_text) < 0)
 		return -1;
 	for (int h = 0; h < HOOK_COUNT; h++) {
@@ -207,12 +211,12 @@ out:
 	return ret;
 }
 
-int wgquick_render(const struct mesh *m, const void *state, size_t self, struct buf *out,
-		   size_t *secret_end)
+static int render_file(const struct mesh *m, const void *state, size_t self, bool app,
+		       struct buf *out, size_t *secret_end)
 {
 	bool psk = false;
 
-	if (render_interface(m, &m->nodes[self], out) < 0)
+	if (render_interface(m, &m->nodes[self], app, out) < 0)
 		return -1;
 	if (secret_end)
 		*secret_end = out->len;
@@ -227,6 +231,18 @@ int wgquick_render(const struct mesh *m, const void *state, size_t self, struct 
 	if (secret_end && psk)
 		*secret_end = out->len;
 	return 0;
+}
+
+int wgquick_render(const struct mesh *m, const void *state, size_t self, struct buf *out,
+		   size_t *secret_end)
+{
+	return render_file(m, state, self, false, out, secret_end);
+}
+
+int wgquick_render_app(const struct mesh *m, const void *state, size_t self, struct buf *out,
+		       size_t *secret_end)
+{
+	return render_file(m, state, self, true, out, secret_end);
 }
 
 static int wgq_render(const struct mesh *m, const void *state, const struct format_opts *o,

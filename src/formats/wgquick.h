@@ -15,4 +15,10 @@ extern const struct format format_wgquick;
 int wgquick_render(const struct mesh *m, const void *state, size_t self, struct buf *out,
 		   size_t *secret_end);
 
+/* wgquick_render for the WireGuard apps (Android, iOS), which refuse a file
+ * with FwMark, Table, SaveConfig or a PreUp/PostUp/PreDown/PostDown hook:
+ * without them (the qr format's cannot() says so). */
+int wgquick_render_app(const struct mesh *m, const void *state, size_t self, struct buf *out,
+		       size_t *secret_end);
+
 #endif

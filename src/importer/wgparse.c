@@ -1,6 +1,7 @@
 #include "importer/wgparse.h"
 
 #include "lib/buf.h"
+#include "lib/regfile.h"
 #include "lib/util.h"
 
 #include <ctype.h>
@@ -580,14 +581,14 @@ out:
 
 int wgp_load(struct wgp_file *f, const char *path, char *err, size_t errlen)
 {
-	char *text = NULL;
+	char *text = NULL, why[REGFILE_WHY_LEN];
 	size_t len = 0;
-	int r = read_file(path, WGP_MAX_BYTES, &text, &len);
+	/* A FIFO or a device given for a file is refused, not waited on. */
+	int r = regfile_read(path, WGP_MAX_BYTES, 0, &text, &len, NULL, why, sizeof(why));
 
 	memset(f, 0, sizeof(*f));
 	if (r < 0) {
-		snprintf(err, errlen, "%s: %s", path,
-			 r == -2 ? "larger than 1 MiB: not a wg-quick file" : strerror(errno));
+		snprintf(err, errlen, "%s: %s", path, why);
 		return -1;
 	}
 	r = wgp_parse(f, path, text, len, err, errlen);

@@ -78,8 +78,8 @@ const char *wgp_ikey_name(enum wgp_ikey k);
 int wgp_parse(struct wgp_file *f, const char *path, const char *text, size_t len, char *err,
 	      size_t errlen);
 
-/* Reads and parses the file at path (at most 1 MiB). 0 or -1 as wgp_parse; err
- * also says why a file cannot be read. */
+/* Reads (a regular file of at most 1 MiB, lib/regfile.c) and parses the file
+ * at path. 0 or -1 as wgp_parse; err also says why a file cannot be read. */
 int wgp_load(struct wgp_file *f, const char *path, char *err, size_t errlen);
 
 /* Frees f and wipes its keys. Accepts a zeroed f. */

@@ -1,5 +1,6 @@
 #include "lib/atomic.h"
 
+#include "lib/regfile.h"
 #include "lib/util.h"
 
 #include <dirent.h>
@@ -11,6 +12,8 @@
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 int path_split(const char *path, char **dir, char **base)
@@ -73,19 +76,50 @@ static int fsync_dir_of(const char *path)
 	return ret;
 }
 
-int atomic_write(const char *path, const void *data, size_t len, mode_t mode)
+/* Gives fd the owner and group uid:gid when they are not ours: as root, when
+ * it replaces (or sits beside) a user's file, so that a `sudo` run leaves the
+ * user's files the user's. A non-root writer can at most give the group of
+ * the old file (when it is a member); a file system without owners refuses
+ * both, and the file then stays ours, as it would have. */
+static void give_to(int fd, uid_t uid, gid_t gid)
+{
+	if (uid == geteuid() && gid == getegid())
+		return;
+	if (fchown(fd, uid, gid) < 0 && fchown(fd, (uid_t)-1, gid) < 0)
+		return;
+}
+
+int atomic_write_as(const char *path, const void *data, size_t len, mode_t mode,
+		    const char *owner_of)
 {
 	char *tmp = sibling(path, TMP_SUFFIX);
+	struct stat old, ref;
+	bool exists;
 	int fd = -1, saved;
 
 	if (!tmp) {
 		errno = ENOMEM;
 		return -1;
 	}
+	if (!(exists = stat(path, &old) == 0) && errno != ENOENT)
+		goto fail;
+	/* Only a regular file is replaced: a folder, a FIFO or a device in its
+	 * place is not ours to cut off (rename would). */
+	if (exists && !S_ISREG(old.st_mode)) {
+		errno = S_ISDIR(old.st_mode) ? EISDIR : EINVAL;
+		goto fail;
+	}
 	/* mkstemp creates the file 0600 with O_EXCL: no one else can open it. */
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		goto fail;
+	/* The owner before the mode: fchown clears the set-id bits. */
+	if (exists) {
+		give_to(fd, old.st_uid, old.st_gid);
+		mode = old.st_mode;
+	} else if (owner_of && stat(owner_of, &ref) == 0) {
+		give_to(fd, ref.st_uid, ref.st_gid);
+	}
 	if ((mode & 07777) != 0600 && fchmod(fd, mode & 07777) < 0)
 		goto fail;
 	if (write_all(fd, data, len) < 0 || fsync(fd) < 0)
@@ -114,152 +148,167 @@ fail:
 	return -1;
 }
 
-int lock_beside(const char *path)
+int atomic_write(const char *path, const void *data, size_t len, mode_t mode)
 {
-	char *lock = sibling(path, ".lock");
-	int fd;
-
-	if (!lock) {
-		errno = ENOMEM;
-		return -1;
-	}
-	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	free(lock);
-	if (fd < 0)
-		return -1;
-	while (flock(fd, LOCK_EX) < 0) {
-		if (errno != EINTR) {
-			int saved = errno;
-			close(fd);
-			errno = saved;
-			return -1;
-		}
-	}
-	return fd;
+	return atomic_write_as(path, data, len, mode, NULL);
 }
 
-/* True when path is a regular 0600 file of ours holding exactly data. */
-static bool same_file(const char *path, const void *data, size_t len)
+/* The process that holds the flock on fd, from the kernel's table of locks
+ * (/proc/locks: "1: FLOCK  ADVISORY  WRITE PID MAJ:MIN:INODE 0 EOF", and the
+ * waiters' lines with "->"); 0 when it cannot be told. The table is right for
+ * every holder: this tool, an older version, flock(1); a pid written into the
+ * lock file would be stale after a SIGKILL and missing for the others. */
+static pid_t lock_holder(int fd)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	struct stat st;
-	bool same = false;
+	char line[256];
+	pid_t found = 0, by_inode = 0;
+	int inode_matches = 0;
+	FILE *f;
 
-	if (fd < 0)
-		return false;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 07777) == 0600 &&
-	    st.st_uid == geteuid() && (size_t)st.st_size == len) {
-		void *map = len ? mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0) : NULL;
-		if (!len)
-			same = true;
-		else if (map != MAP_FAILED) {
-			same = memcmp(map, data, len) == 0;
-			munmap(map, len);
+	if (fstat(fd, &st) < 0 || !(f = fopen("/proc/locks", "re")))
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		char kind[16], arrow[4];
+		unsigned maj, min;
+		unsigned long ino;
+		int pid;
+		if (sscanf(line, "%*d: %3s", arrow) == 1 && !strcmp(arrow, "->"))
+			continue;
+		if (sscanf(line, "%*d: %15s %*s %*s %d %x:%x:%lu", kind, &pid, &maj, &min,
+			   &ino) != 5 || strcmp(kind, "FLOCK") || ino != (unsigned long)st.st_ino ||
+		    pid <= 0)
+			continue;
+		if (maj == major(st.st_dev) && min == minor(st.st_dev)) {
+			found = (pid_t)pid;
+			break;
 		}
+		/* Some file systems (btrfs subvolumes, overlays) show stat another
+		 * device number than the table: the inode alone, when it is unique. */
+		by_inode = (pid_t)pid;
+		inode_matches++;
 	}
-	close(fd);
-	return same;
+	fclose(f);
+	return found ? found : inode_matches == 1 ? by_inode : 0;
 }
 
-int atomic_batch_add(struct atomic_batch *b, const char *path, const void *data, size_t len)
+/* "process PID (COMMAND)" for the holder, or a phrase when it is not known. */
+static void describe_holder(pid_t pid, char *out, size_t len)
 {
-	char *tmp = sibling(path, TMP_SUFFIX), *dst = strdup(path);
-	int fd = -1, saved;
+	char path[64], comm[64] = "", q[QUOTED_LEN];
+	FILE *f;
 
-	if (!tmp || !dst)
-		goto oom;
-	if (same_file(path, data, len)) {
-		b->unchanged++;
-		free(tmp);
-		free(dst);
+	if (!pid) {
+		snprintf(out, len, "another process");
+		return;
+	}
+	snprintf(path, sizeof(path), "/proc/%ld/comm", (long)pid);
+	if ((f = fopen(path, "re"))) {
+		if (fgets(comm, sizeof(comm), f))
+			comm[strcspn(comm, "\n")] = '\0';
+		fclose(f);
+	}
+	/* A command's name is anyone's choice: escape what must not reach a terminal. */
+	if (*comm)
+		snprintf(out, len, "process %ld (%s)", (long)pid, printable(comm, q, sizeof(q)));
+	else
+		snprintf(out, len, "process %ld", (long)pid);
+}
+
+/* How long a writer waits in silence before it says whom it waits for. */
+#define LOCK_QUIET_MS 1000
+#define LOCK_POLL_MS 10
+
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long)(now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* The first second polls (a blocking flock cannot time out without a signal
+ * handler, global state a library function must not take); then it blocks. */
+int lock_wait(int fd, const char *name, const char *lock)
+{
+	struct timespec t0, pause = { 0, LOCK_POLL_MS * 1000000L };
+	char who[QUOTED_LEN + 64];
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK)
+			return -1;
+		if (ms_since(&t0) < LOCK_QUIET_MS) {
+			nanosleep(&pause, NULL);
+			continue;
+		}
+		/* The holder may be letting go right now: then take the lock, or name
+		 * the one that got it, rather than "another process". */
+		pid_t holder = 0;
+		for (int tries = 0; tries < 3 && !(holder = lock_holder(fd)); tries++)
+			if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+				return 0;
+		describe_holder(holder, who, sizeof(who));
+		fprintf(stderr, "%s: %s: waiting for %s, which holds the lock %s\n", prog_name,
+			name, who, lock);
+		while (flock(fd, LOCK_EX) < 0)
+			if (errno != EINTR)
+				return -1;
 		return 0;
 	}
-	if (b->count == b->cap) {
-		size_t ncap = b->cap ? b->cap * 2 : 16;
-		char **t = realloc(b->tmp, ncap * sizeof(char *));
-		if (t)
-			b->tmp = t;
-		char **d = realloc(b->dst, ncap * sizeof(char *));
-		if (d)
-			b->dst = d;
-		if (!t || !d)
-			goto oom;
-		b->cap = ncap;
-	}
-	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0)
-		goto fail;
-	b->tmp[b->count] = tmp;
-	b->dst[b->count++] = dst;
-	if (write_all(fd, data, len) < 0)
-		goto fail_listed;
-	if (b->sync_fd < 0) {
-		b->sync_fd = fd;
-		return 0;
-	}
-	return close(fd);
-oom:
-	errno = ENOMEM;
-fail:
-	saved = errno;
-	free(tmp);
-	free(dst);
-	errno = saved;
-	return -1;
-fail_listed:
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return -1;
-}
-
-/* Puts tmp in the place of dst. When the data need not be durable, the two
- * are swapped (RENAME_EXCHANGE) and the old content unlinked: ext4 forces a
- * write-back of the new file on every rename over an existing one, which made
- * rewriting a thousand files take seconds; the swap is as atomic for readers. */
-static int replace(const char *tmp, const char *dst, bool durable)
-{
-	if (!durable && renameat2(AT_FDCWD, tmp, AT_FDCWD, dst, RENAME_EXCHANGE) == 0)
-		return unlink(tmp);
-	/* No old file to swap with, or a file system without the exchange. */
-	return rename(tmp, dst);
-}
-
-int atomic_batch_commit(struct atomic_batch *b)
-{
-	if (b->sync_fd >= 0) {
-		if ((b->durable && syncfs(b->sync_fd) < 0) || close(b->sync_fd) < 0) {
-			b->sync_fd = -1;
-			return -1;
-		}
-		b->sync_fd = -1;
-	}
-	for (size_t i = 0; i < b->count; i++) {
-		if (replace(b->tmp[i], b->dst[i], b->durable) < 0)
-			return -1;
-		free(b->tmp[i]);
-		b->tmp[i] = NULL;
-	}
-	/* The renames are durable once their folders are flushed. */
-	for (size_t i = 0; b->durable && i < b->count; i++)
-		if ((i == 0 || strcmp(b->dst[i], b->dst[i - 1])) && fsync_dir_of(b->dst[i]) < 0)
-			return -1;
 	return 0;
 }
 
-void atomic_batch_free(struct atomic_batch *b)
+int lock_beside(const char *path, const char *name)
 {
-	if (b->sync_fd >= 0)
-		close(b->sync_fd);
-	for (size_t i = 0; i < b->count; i++) {
-		if (b->tmp[i]) {
-			unlink(b->tmp[i]);
-			free(b->tmp[i]);
-		}
-		free(b->dst[i]);
+	char *lock = sibling(path, ".lock"), q[QUOTED_LEN];
+	const char *shown;
+	struct stat st, db;
+	int fd = -1;
+
+	if (!lock) {
+		err_msg("%s: out of memory", name);
+		return -1;
 	}
-	free(b->tmp);
-	free(b->dst);
-	*b = (struct atomic_batch)ATOMIC_BATCH_INIT;
+	/* ".database.csv.lock" beside "database.csv", not "./.database.csv.lock". */
+	shown = printable(strchr(path, '/') ? lock : lock + 2, q, sizeof(q));
+	/* Without blocking: a FIFO there would block the open. */
+	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0600);
+	if (fd < 0 && errno == EISDIR) {
+		err_msg("%s: cannot lock the database: %s is a folder, not a regular file", name,
+			shown);
+		goto fail;
+	}
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		err_msg("%s: cannot lock the database: %s", name, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		err_msg("%s: cannot lock the database: %s is %s, not a regular file", name,
+			shown, regfile_kind(st.st_mode));
+		goto fail;
+	}
+	/* Root (sudo) beside a user's database: the lock it creates, or one that a
+	 * root run of an older version left, goes to the database's owner, who
+	 * could not open it any more. Only a lock of root's under this one name (a
+	 * single link): a hard link to another file is never given away. A file
+	 * system without owners refuses, and the lock stays root's, as before. */
+	if (geteuid() == 0 && st.st_uid == 0 && st.st_nlink == 1 && stat(path, &db) == 0 &&
+	    S_ISREG(db.st_mode) && (db.st_uid != st.st_uid || db.st_gid != st.st_gid))
+		give_to(fd, db.st_uid, db.st_gid);
+	if (lock_wait(fd, name, shown) < 0) {
+		err_msg("%s: cannot lock the database: %s", name, strerror(errno));
+		goto fail;
+	}
+	free(lock);
+	return fd;
+fail:
+	if (fd >= 0)
+		close(fd);
+	free(lock);
+	return -1;
 }
 
 int mkdir_parents(const char *path)

@@ -7,10 +7,18 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* Replaces path with len bytes of data. The file is created 0600 and given
- * `mode` before any byte is written. Returns 0, or -1 with errno set; on error
- * path is untouched and the temporary file removed. */
+/* Replaces path with len bytes of data. A new file is created 0600 and given
+ * `mode` before any byte is written; an existing one keeps its mode, owner
+ * and group (a root write of a user's database leaves it the user's). Only a
+ * regular file is replaced (EISDIR, EINVAL). Returns 0, or -1 with errno set;
+ * on error path is untouched and the temporary file removed. */
 int atomic_write(const char *path, const void *data, size_t len, mode_t mode);
+
+/* atomic_write, and a new file gets the owner and group of the file owner_of
+ * when they are not ours and we may give it (root): the preshared-key store
+ * that `sudo` creates beside a user's database is the user's. */
+int atomic_write_as(const char *path, const void *data, size_t len, mode_t mode,
+		    const char *owner_of);
 
 /* Removes the temporary files atomic_write left beside path when it was killed
  * (".BASE.wgm-tmp-XXXXXX"); call it only while holding the lock of path. */
@@ -19,33 +27,19 @@ void atomic_remove_stale(const char *path);
 /* Splits path into its folder ("." when none) and base name. Allocates both. */
 int path_split(const char *path, char **dir, char **base);
 
-/* Takes an exclusive lock on "DIR/.BASE.lock" beside path, waiting for it.
- * Returns the locked descriptor (close it to unlock), or -1 with errno set. */
-int lock_beside(const char *path);
+/* Takes the exclusive lock (flock) of the database at path, on "DIR/.BASE.lock"
+ * beside it, waiting for it: after a second it says on stderr that it waits,
+ * naming the database `name` and the process that holds the lock. The lock
+ * file must be a regular file; one that root creates (or left) beside another
+ * user's database is given to that user. Returns the locked descriptor (close
+ * it to unlock), or -1 after a message "NAME: cannot lock the database: ...". */
+int lock_beside(const char *path, const char *name);
 
-/* Many files replaced together: each is written to a temporary file first, all
- * are flushed at once (one syncfs, not one fsync each), then all renamed. A crash
- * leaves every target either old or new, never half written. Without `durable`
- * the flush is skipped: readers still never see a half-written file, but a
- * power cut may lose the newest contents (fine for files that can be rebuilt). */
-struct atomic_batch {
-	char **tmp, **dst;
-	size_t count, cap;
-	int sync_fd;		/* a descriptor on the file system, for syncfs */
-	bool durable;		/* flush before renaming (else atomic, not durable) */
-	size_t unchanged;	/* files skipped: already held exactly that content */
-};
-
-#define ATOMIC_BATCH_INIT { NULL, NULL, 0, 0, -1, false, 0 }
-
-/* Writes data to a new temporary file beside path (mode 0600), unless path is
- * already a 0600 file of ours with exactly that content: then it is left alone,
- * untouched (its mtime too, so deploy tools see no change). 0 or -1, errno set. */
-int atomic_batch_add(struct atomic_batch *b, const char *path, const void *data, size_t len);
-/* Flushes and renames every file. 0 or -1, errno set (some files may be new). */
-int atomic_batch_commit(struct atomic_batch *b);
-/* Removes the temporary files not yet renamed and frees the batch. */
-void atomic_batch_free(struct atomic_batch *b);
+/* flock(fd, LOCK_EX), saying on stderr once it has waited a second
+ * "NAME: waiting for process PID (COMMAND), which holds the lock LOCK" (the
+ * holder from /proc/locks), then waiting on. For any lock file of the tool.
+ * 0 or -1, errno set. */
+int lock_wait(int fd, const char *name, const char *lock);
 
 /* Creates a folder and its missing parents with mode 0700. 0 or -1, errno set. */
 int mkdir_parents(const char *path);

@@ -1,6 +1,7 @@
 #include "lib/util.h"
 
 #include "lib/buf.h"
+#include "lib/regfile.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -214,62 +215,11 @@ char *xstrdup(const char *s)
 
 int read_file(const char *path, size_t max, char **out, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t n = 0, cap = 0;
-	char *data = NULL;
-	struct stat st;
-	int ret = -1;
+	char why[REGFILE_WHY_LEN];
 
-	*out = NULL;
-	*len = 0;
-	if (fd < 0)
-		return -1;
-	/* One allocation of the right size: growing by realloc would leave copies
-	 * of the file (private keys) in freed memory. */
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size <= max) {
-		cap = (size_t)st.st_size + 4096;
-		if (!(data = malloc(cap + 1)))
-			goto out;
-	}
-	for (;;) {
-		ssize_t r;
-		if (cap - n < 4096) {
-			size_t ncap = cap ? cap * 2 : 65536;
-			char *grown;
-			if (cap > max + 1) {
-				ret = -2;
-				goto out;
-			}
-			grown = realloc(data, ncap + 1);
-			if (!grown)
-				goto out;
-			data = grown;
-			cap = ncap;
-		}
-		r = read(fd, data + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			goto out;
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	if (n > max) {
-		ret = -2;
-		goto out;
-	}
-	if (!data && !(data = malloc(1)))
-		goto out;
-	data[n] = '\0';
-	*out = data;
-	*len = n;
-	data = NULL;
-	ret = 0;
-out:
-	free(data);
-	close(fd);
-	return ret;
+	if (regfile_read(path, max, 0, out, len, NULL, why, sizeof(why)) == 0)
+		return 0;
+	return errno == EFBIG ? -2 : -1;
 }
 
 int write_all(int fd, const void *data, size_t len)

@@ -70,8 +70,9 @@ int list_join(struct buf *out, const char *list, bool *first);
  * returns NULL and the caller reports it. */
 char *xstrdup(const char *s);
 
-/* Reads a whole file (at most max bytes) into *out (NUL-terminated, free with
- * free()). Returns 0, -1 with errno set, or -2 when larger than max. */
+/* Reads a whole regular file (at most max bytes) into *out (NUL-terminated,
+ * free with free()): regfile_read without its reason. Returns 0, -1 with errno
+ * set (EISDIR, EINVAL: not a regular file), or -2 when larger than max. */
 int read_file(const char *path, size_t max, char **out, size_t *len);
 
 /* Writes all of len bytes to fd, looping over short writes. 0 or -1. */

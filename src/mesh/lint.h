@@ -8,7 +8,11 @@
 #include <stddef.h>
 #include <stdio.h>
 
-enum lint_severity { LINT_WARNING, LINT_ERROR };
+/* A note says how the mesh works around something (a pair behind NAT that
+ * talks through the relay): `check` prints it, genconfig does not. */
+enum lint_severity { LINT_WARNING, LINT_ERROR, LINT_NOTE };
+
+struct mesh;
 
 struct lint_finding {
 	enum lint_severity severity;
@@ -25,6 +29,10 @@ struct lint_opts {
 	bool pedantic;		/* also what only `check` warns about */
 	lint_report_fn *report;
 	void *ctx;
+	/* The model of db (mesh_build with opts.legacy as above), or NULL: lint_db
+	 * then builds one. The checks read routes, endpoints, keys and the relays
+	 * from it; lint derives none of them. */
+	const struct mesh *mesh;
 };
 
 /* Runs every check and reports each finding. Returns the number of errors,
@@ -44,7 +52,8 @@ long lint_peer(const struct db *db, size_t self, unsigned what, const struct lin
  * fills a database typed in a spreadsheet. Returns the number of errors, or -1. */
 long lint_keys(const struct db *db, const struct lint_opts *opts);
 
-/* One line: "error: FILE:LINE: peer NAME: column COLUMN: message". */
+/* One line: "error: FILE:LINE: peer NAME: column COLUMN: message" (or
+ * "warning: ", "note: "). */
 void lint_fprint(FILE *out, const struct db *db, const struct lint_finding *f);
 /* The default report: lint_fprint on stderr after the program name; ctx is the db. */
 lint_report_fn lint_print;

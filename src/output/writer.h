@@ -43,7 +43,10 @@ typedef int writer_render_fn(void *ctx, size_t item, struct out_files *out, char
 			     size_t errlen);
 
 struct writer_opts {
-	const char *output;	/* the folder; created 0700 with its parents */
+	const char *cmd;	/* the command, for messages ("genconfig") */
+	const char *output;	/* the folder, already created */
+	const char *file;	/* or NULL; else the one file the items render goes
+				 * to this path instead ("-": standard output) */
 	size_t from, to;	/* render is called for items [from, to) */
 	bool partial;		/* not every item of the mesh (genconfig NAME): the
 				 * manifest is merged and stale files are not reported */
@@ -54,13 +57,16 @@ struct writer_opts {
 	const char *db_path;	/* for the stale-file message */
 };
 
-/* Renders every item, writes each file to a temporary file beside its target,
- * and only when every one is written (and none would replace a protected file, a
- * non-regular file, or go through a symbolic link) renames them all into place.
- * Files whose content is already right are left untouched. Keeps a manifest of
- * what it wrote in the folder and warns about files of an earlier run that no
- * item wrote this time (never deleting them). Returns the number of files
- * replaced, or -1 with one message naming the file; then no file was changed. */
+/* Renders every item (on every core), writes each file to a temporary file
+ * beside its target, and only when every one is written (and none would
+ * replace a protected file, a non-regular file, or go through a symbolic link)
+ * puts them all in place; when one cannot be put in place, those already
+ * replaced get their old content back. Files whose content, mode and owner are
+ * already right are left untouched. The folder is locked meanwhile, and the
+ * temporary files of killed runs are removed. Keeps a manifest of what it wrote
+ * in the folder and warns about files of an earlier run that no item wrote this
+ * time (never deleting them). Returns the number of files replaced, or -1 with
+ * one message naming the file; then no file was changed. */
 long writer_run(const struct writer_opts *o, writer_render_fn *render, void *ctx);
 
 #endif

@@ -3,6 +3,7 @@
 #include "lib/atomic.h"
 #include "store/csv.h"
 #include "lib/keys.h"
+#include "lib/regfile.h"
 #include "lib/util.h"
 
 #include <errno.h>
@@ -13,8 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The database holds every private key: refuse to read more than this. */
-#define DB_MAX_BYTES (256u << 20)
+/* About 200 000 peers: anything larger is not a database of this tool, and
+ * holding it in memory would cost several times its size. */
+#define DB_MAX_BYTES (64u << 20)
 
 /* Every empty value points here: a database of thousands of peers would
  * otherwise spend its time allocating empty strings. */
@@ -448,9 +450,9 @@ out:
 int db_open(struct db *db, const char *path, int flags)
 {
 	struct stat st, lst;
-	char *text = NULL;
+	char *text = NULL, why[REGFILE_WHY_LEN];
 	size_t len = 0;
-	int ret = -1, r;
+	int ret = -1;
 
 	memset(db, 0, sizeof(*db));
 	db->path = path;
@@ -465,15 +467,13 @@ int db_open(struct db *db, const char *path, int flags)
 	}
 	/* A folder or a device is refused before anything is created beside it. */
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		err_msg("%s: not a regular file", path);
+		err_msg("%s: %s, not a regular file", path, regfile_kind(st.st_mode));
 		return -1;
 	}
 	if (flags & DB_LOCK) {
 		const char *target = db->real_path ? db->real_path : path;
-		if ((db->lock_fd = lock_beside(target)) < 0) {
-			err_msg("%s: cannot lock the database: %s", path, strerror(errno));
+		if ((db->lock_fd = lock_beside(target, path)) < 0)
 			return -1;
-		}
 		db->locked = true;
 		/* Under the lock no write is under way: a temporary file left beside the
 		 * database is from a killed writer, and holds private keys. */
@@ -489,8 +489,10 @@ int db_open(struct db *db, const char *path, int flags)
 			err_msg("%s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		err_msg("%s: not a regular file", path);
+	/* Read through one descriptor checked to be a regular file: the name may
+	 * have been pointed at a FIFO or a device since the stat above. */
+	if (regfile_read(path, DB_MAX_BYTES, 0, &text, &len, &st, why, sizeof(why)) < 0) {
+		err_msg("%s: %s", path, why);
 		return -1;
 	}
 	db->exists = true;
@@ -498,13 +500,7 @@ int db_open(struct db *db, const char *path, int flags)
 	if ((st.st_mode & 0044) && !(flags & DB_LENIENT))
 		warn_msg("%s holds private keys and other users can read it (mode %04o); "
 			 "run: chmod 600 %s", path, (unsigned)db->mode, path);
-	r = read_file(path, DB_MAX_BYTES, &text, &len);
-	if (r == -2)
-		err_msg("%s: larger than %u MiB, refusing to read it", path, DB_MAX_BYTES >> 20);
-	else if (r < 0)
-		err_msg("%s: %s", path, strerror(errno));
-	else
-		ret = db_parse(db, path, text, len);
+	ret = db_parse(db, path, text, len);
 	if (text) {
 		key_wipe(text, len);
 		free(text);

@@ -2,6 +2,7 @@
 
 #include "lib/atomic.h"
 #include "store/csv.h"
+#include "lib/regfile.h"
 #include "lib/util.h"
 
 #include <errno.h>
@@ -11,7 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define PSK_MAX_BYTES (1u << 30)
+/* A store holds a line of about 70 bytes per pair: 256 MiB is a full mesh of
+ * some 2700 peers, past what a full mesh is used for. */
+#define PSK_MAX_BYTES (256u << 20)
 
 static void entry_free(struct psk_entry *e)
 {
@@ -177,7 +180,7 @@ int psk_load(struct psk_store *s, const char *db_path)
 {
 	struct stat st;
 	size_t len;
-	char *text;
+	char *text, why[REGFILE_WHY_LEN];
 	int r;
 
 	memset(s, 0, sizeof(*s));
@@ -185,16 +188,17 @@ int psk_load(struct psk_store *s, const char *db_path)
 		err_msg("out of memory");
 		return -1;
 	}
-	if (stat(s->path, &st) == 0 && (st.st_mode & 0044))
-		warn_msg("%s holds preshared keys and other users can read it (mode %04o); "
-			 "run: chmod 600 %s", s->path, (unsigned)(st.st_mode & 07777), s->path);
-	r = read_file(s->path, PSK_MAX_BYTES, &text, &len);
-	if (r < 0 && errno == ENOENT && r == -1)
-		return 0;
-	if (r < 0) {
-		err_msg("%s: %s", s->path, r == -2 ? "too large" : strerror(errno));
+	/* A FIFO or a device named DATABASE.psk is refused at once: reading it
+	 * would block (under the database lock) or never end. */
+	if (regfile_read(s->path, PSK_MAX_BYTES, 0, &text, &len, &st, why, sizeof(why)) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		err_msg("%s: %s", s->path, why);
 		return -1;
 	}
+	if (st.st_mode & 0044)
+		warn_msg("%s holds preshared keys and other users can read it (mode %04o); "
+			 "run: chmod 600 %s", s->path, (unsigned)(st.st_mode & 07777), s->path);
 	s->exists = true;
 	r = psk_parse(s, s->path, text, len);
 	key_wipe(text, len);
@@ -337,6 +341,7 @@ int psk_save(struct psk_store *s)
 {
 	struct buf out = BUF_INIT;
 	static const char *const header[] = { "Peer1", "Peer2", "PresharedKey" };
+	char *db_file = NULL;
 	int ret = -1;
 
 	if (csv_write_row(&out, header, 3, ',', true) < 0)
@@ -348,7 +353,10 @@ int psk_save(struct psk_store *s)
 	}
 	/* The caller holds the database lock: leftovers of a killed writer can go. */
 	atomic_remove_stale(s->path);
-	if (atomic_write(s->path, out.data, out.len, 0600) < 0) {
+	/* A new store is the database's owner's, also when root creates it. */
+	if ((db_file = xstrdup(s->path)) && strlen(db_file) > 4)
+		db_file[strlen(db_file) - 4] = '\0';
+	if (atomic_write_as(s->path, out.data, out.len, 0600, db_file) < 0) {
 		err_msg("%s: cannot write the preshared keys: %s (unchanged)", s->path,
 			strerror(errno));
 		goto out;
@@ -360,6 +368,7 @@ int psk_save(struct psk_store *s)
 oom:
 	err_msg("out of memory");
 out:
+	free(db_file);
 	buf_free(&out);
 	return ret;
 }

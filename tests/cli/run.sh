@@ -38,13 +38,14 @@ trap 'exit 130' INT TERM
 # diff -u with stable labels; prints nothing when the files are equal.
 show_diff() { diff -u --label "expected $3" --label "actual $3" "$1" "$2"; }
 
-# Every entry but folders and hidden lock files under $1, relative, sorted.
+# Every entry but folders, hidden lock files and the output folders' manifest
+# (cases that check it print it) under $1, relative, sorted.
 # Builtins only here and below where it matters: forks make a suite slow.
 tree_files() {
 	local f
 	for f in "$1"/**; do
 		[[ -d $f && ! -L $f ]] && continue
-		[[ ${f##*/} == .*.lock ]] && continue
+		[[ ${f##*/} == .*.lock || ${f##*/} == .wg-meshconf-manifest ]] && continue
 		[[ -e $f || -L $f ]] && printf '%s\n' "${f#"$1"/}"
 	done
 }

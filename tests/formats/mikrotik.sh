@@ -87,8 +87,8 @@ props() {
 # The router. IFACE[name]="listen-port|mtu|private-key|comment"; the lists
 # hold one record per item, fields joined by |, which no value here holds.
 declare -A IFACE TABLE
-PEERS=() ADDR=() ROUTE=()
-reset_router() { IFACE=(); TABLE=(); PEERS=(); ADDR=(); ROUTE=(); }
+PEERS=() ADDR=() ROUTE=() FWD=''
+reset_router() { IFACE=(); TABLE=(); PEERS=(); ADDR=(); ROUTE=(); FWD=''; }
 
 # remove_where ARRAY FIELD VALUE: drops the records whose field is value.
 remove_where() {
@@ -122,6 +122,10 @@ apply() {
 			props "${BASH_REMATCH[1]}" "listen-port mtu private-key comment" || { WHY="line $no: $WHY"; return 1; }
 			IFS='|' read -r -a f <<<"${IFACE[$s1]}|"
 			IFACE[$s1]="${PROP[listen-port]:-${f[0]}}|${PROP[mtu]:-${f[1]}}|${PROP[private-key]:-${f[2]}}|${PROP[comment]:-${f[3]}}"
+		elif [[ $SKEL == ':if (![/ip settings get ip-forward]) do={ /ip settings set ip-forward=yes }' ]]; then
+			[[ $FWD == *4* ]] || FWD+=4
+		elif [[ $SKEL == ':if (![/ipv6 settings get forward]) do={ /ipv6 settings set forward=yes }' ]]; then
+			[[ $FWD == *6* ]] || FWD+=6
 		elif [[ $SKEL == '/interface wireguard peers remove [find where interface=@0]' ]]; then
 			remove_where PEERS 0 "${STR[0]}"
 		elif [[ $SKEL =~ ^/(ip|ipv6)' '(address|route)' remove [find where comment=@0]'$ ]]; then
@@ -163,6 +167,7 @@ dump() {
 	printf 'P %s\n' "${PEERS[@]}"
 	printf 'A %s\n' "${ADDR[@]}"
 	printf 'R %s\n' "${ROUTE[@]}"
+	printf 'F %s\n' "$FWD"
 }
 
 # --- networks -------------------------------------------------------------------
@@ -276,6 +281,11 @@ check_node() {
 	[[ $(sorted "$(IFS=,; echo "${got[*]}")") == "$(sorted "$(IFS=,; echo "${routes[*]}")")" ]] ||
 		{ WHY="routes '${got[*]}' for '${routes[*]}'"; return 1; }
 	ROUTES=${#got[@]}
+	# A relay forwards, as its wg-quick file's PostUp turns forwarding on.
+	want=''
+	grep -q '^PostUp = sysctl -q -w net.ipv4.conf.%i.forwarding=1$' "$2" && want+=4
+	grep -q '^PostUp = .*sysctl -q -w net.ipv6.conf.all.forwarding=1$' "$2" && want+=6
+	[[ $FWD == "$want" ]] || { WHY="forwarding '$FWD' for '$want'"; return 1; }
 }
 
 # --- the cases ----------------------------------------------------------------
@@ -310,6 +320,10 @@ run_db tutorial "$CASES/1651-genconfig-mikrotik-tutorial/before" 3
 # One /24 and /64: routes only to canada1's LAN, from the others.
 run_db dual-stack-psk-no-endpoint "$CASES/1652-genconfig-uci-mikrotik-dual-stack-psk/before" 0
 run_db hostile-names "$CASES/1662-genconfig-uci-mikrotik-hostile-names/before" 0 --interface wg0
+# A relay and two peers behind NAT: the relay forwards (IPv4 and IPv6), and
+# nas's LAN is routed through it from the other NATed peer.
+run_db relay "$CASES/1622-genconfig-relay-every-format/before" 0
+run_db relay-ipv4 "$CASES/1623-genconfig-relay-ipv4-every-format/before" 3
 
 old=$TMP/older new=$TMP/newer
 mkdir -p "$old" "$new"

@@ -51,7 +51,11 @@ load() {
 		install -m 0644 "$f" "$work/conf/"
 	done
 	: >"$work/log"
+	# A tmpfs over /run/systemd first: the folders networkd reads and writes
+	# there need not exist on the host (nothing is made outside the namespace).
 	unshare -mn sh -c '
+		mount -t tmpfs -o mode=0755 none /run/systemd || exit 1
+		mkdir /run/systemd/network /run/systemd/netif || exit 1
 		for d in /run/systemd/network /etc/systemd/network /usr/lib/systemd/network \
 			/run/dbus; do
 			mount -t tmpfs -o mode=0755 none "$d" || exit 1
@@ -133,6 +137,23 @@ gen tutorial-interface "$SEED" --interface wg0 && each tutorial-interface 4
 gen dualstack "$DATA/dualstack.csv" --psk && each dualstack 4
 gen names "$DATA/names.csv" --interface wg0 && each names 3
 
+# A relay (hub) and two peers behind NAT (laptop, nas), which talk through it:
+# every file loads, the NATed ones have no peer for each other, and only the
+# relay's .network turns forwarding on (IPv6 too: the NATed peers have IPv6).
+if gen relay "$DATA/relay.csv"; then
+	for node in hub:3:IPForward=yes tokyo1:3: laptop:2: nas:2:; do
+		IFS=: read -r name want fwd <<<"$node"
+		f=$work/relay/output/$name
+		rm -rf "$work/one" && mkdir -p "$work/one" && cp "$f.netdev" "$f.network" "$work/one/"
+		check "$work/one" "$name"
+		peers=$(grep -c '^\[WireGuardPeer\]$' "$f.netdev")
+		got=$(grep '^IPForward=' "$f.network")
+		if ((peers == want)) && [[ $got == "$fwd" ]]; then pass; else
+			fail "relay: $name: $peers peers (want $want), '$got' (want '$fwd')"
+		fi
+	done
+fi
+
 # The check does fail: each broken copy must draw a complaint from networkd.
 src=$work/dualstack/output/canada1
 mkdir -p "$work/bad"
@@ -159,6 +180,15 @@ sed 's/^Address=10.0.0.3\/24$/Address=10.0.0.300\/24/' "$src.network" >"$work/ba
 load "$work/bad"
 if grep -qF '/run/systemd/network/canada1.network' "$work/log"; then pass; else
 	fail "broken network: networkd took it without a word"
+fi
+rsrc=$work/relay/output/hub
+rm -f "$work/bad"/*
+cp "$rsrc.netdev" "$work/bad/"
+sed 's/^IPForward=yes$/IPForward=maybe/' "$rsrc.network" >"$work/bad/hub.network"
+load "$work/bad"
+if ! cmp -s "$rsrc.network" "$work/bad/hub.network" &&
+	grep -qF "/run/systemd/network/hub.network" "$work/log"; then pass; else
+	fail "broken IPForward=: networkd took it without a word"
 fi
 # A .netdev that the systemd-network group cannot read is not read at all: the
 # group and the mode the format gives the file are needed.

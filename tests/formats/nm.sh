@@ -92,13 +92,14 @@ gen tutorial-legacy "$REPO/tests/unit/data/seed4/database.csv" --legacy-allowedi
 gen tutorial-interface "$REPO/tests/unit/data/seed4/database.csv" --interface wg0
 gen dualstack "$DATA/dualstack.csv" --psk
 gen names "$DATA/names.csv" --interface wg0
+gen relay "$DATA/relay.csv"
 count=0
 while IFS= read -r -d '' f; do
 	check "$f"
 	count=$((count + 1))
 done < <(find "$work" -name '*.nmconnection' -print0 | sort -z)
-# 4 + 4 + 4 + 4 + 3 files.
-if ((count == 19)); then pass; else fail "$count keyfiles written, 19 expected"; fi
+# 4 + 4 + 4 + 4 + 3 + 4 files.
+if ((count == 23)); then pass; else fail "$count keyfiles written, 23 expected"; fi
 
 # The dual-stack files carry what the database says: spot checks on what
 # NetworkManager printed back for shanghai1 (no endpoint of its own).
@@ -116,6 +117,21 @@ nmcli --offline connection modify connection.autoconnect yes <"$f" >"$work/back"
 for want in 'dns=10.0.0.53;' 'dns=fd00::53;' 'dns-search=mesh.example;'; do
 	if grep -qxF -- "$want" "$work/back"; then pass; else fail "tokyo1: no $want"; fi
 done
+
+# Behind NAT, laptop reaches nas through the relay hub: no peer for nas, and
+# nas's routes on hub's peer, as NetworkManager reads them.
+f=$work/relay/output/laptop.nmconnection
+nmcli --offline connection modify connection.autoconnect yes <"$f" >"$work/back" 2>/dev/null
+if grep -qxF '[wireguard-peer.i7meQzK4IBhHlpmrK8vJoZNXX+XBmVDt486xd8MwiRo=]' "$work/back" &&
+	grep -qxF 'allowed-ips=10.0.0.1/32;fd00::1/128;10.0.0.4/32;fd00::4/128;192.168.4.0/24;' \
+		"$work/back" &&
+	! grep -qF 'wireguard-peer.AYHnBU/iot9POsBorCMypN4vf+NXi4VcrQHQ+oIKSAc=' "$work/back"; then
+	pass
+else
+	fail "relay: laptop's keyfile does not route nas through hub"
+fi
+if grep -qF 'peer hub: column Relay: the nm format cannot carry it' "$work/relay.err"; then pass
+else fail "relay: no warning that nm cannot turn forwarding on"; fi
 
 # The same file generated twice has the same uuid: NetworkManager updates the
 # connection instead of adding one.

@@ -223,6 +223,8 @@ run_db() {
 run_db tutorial "$CASES/1650-genconfig-uci-tutorial/before"
 run_db dual-stack-psk-no-endpoint "$CASES/1652-genconfig-uci-mikrotik-dual-stack-psk/before"
 run_db hostile-names "$CASES/1662-genconfig-uci-mikrotik-hostile-names/before" --interface wg0
+run_db relay "$CASES/1622-genconfig-relay-every-format/before"
+run_db relay-ipv4 "$CASES/1623-genconfig-relay-ipv4-every-format/before"
 
 # A script over the one of an older database: the mesh had preshared keys, an
 # MTU and a keepalive; now it has none of them, and nothing of them is left.

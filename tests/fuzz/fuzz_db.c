@@ -7,13 +7,17 @@
  *  - lint_db never crashes, even on the invalid values a lenient load keeps;
  *  - a database that passes lint renders wg-quick files whose every line is a
  *    section, a "# Name:" comment or a known "Key = value": no value can
- *    inject a line (a PostUp holding a newline, say). */
+ *    inject a line (a PostUp holding a newline, say);
+ *  - every format of the registry renders every node of such a database (with
+ *    and without --interface) into files with names the writer accepts. */
 #include "fuzz.h"
 
 #include "lib/buf.h"
 #include "store/db.h"
 #include "mesh/lint.h"
+#include "formats/format.h"
 #include "formats/wgquick.h"
+#include "output/outdir.h"
 #include "mesh/model.h"
 
 /* Above this many peers the (quadratic) rendering is skipped to keep runs fast. */
@@ -85,7 +89,8 @@ static void count_finding(void *ctx, const struct lint_finding *f)
 static long lint(const struct db *db, bool legacy, long only, bool pedantic)
 {
 	struct tally t = { db, 0 };
-	struct lint_opts o = { legacy, only, pedantic, count_finding, &t };
+	struct lint_opts o = { .legacy = legacy, .only = only, .pedantic = pedantic,
+				 .report = count_finding, .ctx = &t };
 	long errors = lint_db(db, &o);
 
 	FUZZ_ASSERT(errors == t.errors);
@@ -138,6 +143,32 @@ static void check_rendered(const struct db *db, const struct buf *text)
 	FUZZ_ASSERT(names == db->count);
 }
 
+/* Every node in one format: it renders (or refuses with a message), and
+ * names files the writer may write. */
+static void render_format(const struct mesh *m, const struct format *f, const char *ifname)
+{
+	struct format_opts fo = { .ifname = ifname };
+	struct out_files out = OUT_FILES_INIT;
+	void *state = NULL;
+	char err[512];
+
+	if (f->prepare && f->prepare(m, &fo, &state) < 0)
+		return;
+	for (size_t i = 0; i < (f->whole_mesh ? 1 : m->count); i++) {
+		out_files_reset(&out);
+		err[0] = '\0';
+		if (f->render(m, state, &fo, i, &out, err, sizeof(err)) < 0) {
+			FUZZ_ASSERT(err[0] != '\0');
+			continue;
+		}
+		for (size_t k = 0; k < out.count; k++)
+			FUZZ_ASSERT(outdir_path_ok(out.v[k].path));
+	}
+	out_files_release(&out);
+	if (f->release)
+		f->release(state);
+}
+
 static void render(const struct db *db, bool legacy)
 {
 	struct mesh_opts o = { .legacy = legacy };
@@ -157,6 +188,9 @@ static void render(const struct db *db, bool legacy)
 	}
 	buf_free(&text);
 	format_wgquick.release(state);
+	for (size_t f = 0; formats[f]; f++)
+		for (int with_if = 0; with_if < 2; with_if++)
+			render_format(&mesh, formats[f], with_if ? "wg0" : NULL);
 	mesh_release(&mesh);
 }
 

@@ -62,17 +62,17 @@ build_modules() {
 		[[ $src == */main.c ]] && continue
 		printf '%s\n' "$src"
 	done | xargs -P "$JOBS" -I{} sh -c '
-		obj='"$OUT"'/obj/$(basename "{}" .c).o
+		obj='"$OUT"'/obj/$(echo "{}" | sed "s|^[^/]*/||; s|/|_|g; s|\.c\$||").o
 		exec "$0" "$@" -c -o "$obj" "{}"' \
 		"$CLANG" "${CFLAGS[@]}" "${SAN[@]}" -fsanitize=fuzzer-no-link \
-		$("$PKG_CONFIG" --cflags libsodium libqrencode)
+		$("$PKG_CONFIG" --cflags libsodium libqrencode libpng)
 }
 
 build_harness() {
 	local name=$1
 	"$CLANG" "${CFLAGS[@]}" "${SAN[@]}" -fsanitize=fuzzer -o "$OUT/fuzz_$name" \
 		"tests/fuzz/fuzz_$name.c" "$OUT"/obj/*.o \
-		$("$PKG_CONFIG" --cflags --libs libsodium libqrencode) -lpthread
+		$("$PKG_CONFIG" --cflags --libs libsodium libqrencode libpng) -lpthread
 }
 
 # Runs one harness; writes its one-line result to $OUT/logs/NAME.result.

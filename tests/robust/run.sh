@@ -3,7 +3,8 @@
 #
 #   WG_MESHCONF=/abs/path/to/build/san/wg-meshconf tests/robust/run.sh [PART...]
 #
-# PART is one of: baddb cmdline probes crash concurrency import (default: all).
+# PART is one of: baddb cmdline probes files owner crash concurrency genkill import
+# (default: all).
 # Every refused input must leave everything as it was: exit 1 or 2 (never 0, never
 # a signal, never a sanitizer report), a message on stderr that names the problem,
 # the database byte for byte unchanged and no file created (but the lock file).
@@ -38,7 +39,7 @@ CRASH_KILLS=${ROBUST_KILLS:-200}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/wgm-robust.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 
-passed=0 failed=0
+passed=0 failed=0 skipped=0
 
 # Results of parts that run in parallel go through files: one line per test,
 # "PASS name" or "FAIL name: why" (with indented detail lines after it).
@@ -511,6 +512,28 @@ part_concurrency() {
 		fi
 	done
 	((bad == 0)) && passed=$((passed + 1)) || failed=$((failed + 1))
+	# A writer that waited more than a second said so, naming the holder (a
+	# writer that exits just then may be named without its command, or, when
+	# the lock changed hands while it looked, not at all); nothing else.
+	local waited=0 named=0 other=0 line
+	for ((i = 1; i <= 32; i++)); do
+		while IFS= read -r line; do
+			if [[ $line =~ ^wg-meshconf:\ database\.csv:\ waiting\ for\ (process\ [0-9]+(\ \(wg-meshconf\))?|another\ process),\ which\ holds\ the\ lock\ \.database\.csv\.lock$ ]]; then
+				waited=$((waited + 1))
+				[[ $line == *"(wg-meshconf)"* ]] && named=$((named + 1))
+			else
+				other=$((other + 1))
+				((other <= 3)) && echo "FAIL concurrency: writer $i said: $line"
+			fi
+		done <"$TMP/conc.err.$i"
+	done
+	echo "   $waited writers waited more than a second and said so, $named naming the wg-meshconf process that held the lock"
+	if ((other == 0 && named * 2 >= waited)); then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		((other)) || echo "FAIL concurrency: only $named of $waited waiting messages name the holder"
+	fi
 
 	# What the database must hold now, name by name.
 	local db=$dir/database.csv problems=()
@@ -547,8 +570,319 @@ part_concurrency() {
 	fi
 }
 
+# Part 6: genconfig killed while it writes (300 peers, each file holds a private
+# key). Every output file must be a whole file, old or new; the temporary files
+# the kills leave are removed by the next genconfig, under the folder's lock;
+# and a run that completes writes exactly what a fresh folder gets.
+GENCONFIG_KILLS=${GENCONFIG_KILLS:-10}
+
+part_genkill() {
+	local dir=$TMP/genkill i pid start end max_ms problems=()
+	echo "== genconfig killed: $GENCONFIG_KILLS runs at 300 peers killed at random times"
+	mkdir -p "$dir"
+	local -x ASAN_OPTIONS=$ASAN_NO_LEAKS
+	make_db "$dir" 300
+	start=$(date +%s%N)
+	(cd "$dir" && "$WGM" genconfig -o fresh >/dev/null 2>&1)
+	end=$(date +%s%N)
+	max_ms=$(((end - start) / 1000000))
+	for ((i = 1; i <= GENCONFIG_KILLS; i++)); do
+		(cd "$dir" && exec "$WGM" updatepeer p001 --listenport $((50000 + i)) >/dev/null 2>&1)
+		(cd "$dir" && exec "$WGM" genconfig >/dev/null 2>&1) &
+		pid=$!
+		sleep "$(printf '0.%03d' $((RANDOM % (max_ms + 1))))"
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		local f
+		for f in "$dir"/output/*.conf; do
+			[[ -e $f ]] || continue
+			# A whole file ends with its last [Peer]'s AllowedIPs line.
+			tail -n 1 "$f" | grep -q '^AllowedIPs = ' || problems+=("kill $i: $f is not whole")
+		done
+	done
+	local left
+	left=$(find "$dir/output" -name '.*.wgm-tmp-*' | wc -l)
+	echo "   $left temporary files left by the kills"
+	(cd "$dir" && "$WGM" genconfig >/dev/null 2>&1) || problems+=("the last genconfig failed")
+	(cd "$dir" && rm -rf fresh && "$WGM" genconfig -o fresh >/dev/null 2>&1)
+	[[ -z $(find "$dir/output" -name '.*.wgm-tmp-*') ]] ||
+		problems+=("temporary files still there after a complete genconfig")
+	diff -r -x '.wg-meshconf*' "$dir/fresh" "$dir/output" >/dev/null ||
+		problems+=("the folder differs from a fresh genconfig's")
+	if ((${#problems[@]})); then
+		failed=$((failed + 1))
+		echo "FAIL genconfig killed:"
+		printf '    %s\n' "${problems[@]:0:10}"
+	else
+		passed=$((passed + 1))
+		echo "   every file whole after each kill; none left after the next run"
+	fi
+}
+
 # ---------------------------------------------------------------------------
-# Part 6: import. The valid databases here (seed4.csv, the 200 peers of the crash
+# Part 6: special files where the tool expects a regular file: a FIFO, a
+# device, a folder in the place of the preshared-key store, the database, the
+# lock file or a key file. Each command must refuse at once (a FIFO nobody
+# writes into would block it for ever, under the lock for the writers), with a
+# message naming the file, change nothing, and leave the lock free. A FIFO in
+# the place of an output file must not hang genconfig either.
+
+FILES_HANG_SECONDS=10
+# "KIND PATH" special files, made by make_special.
+SPECIAL_KINDS=(fifo zero null folder)
+
+make_special() {
+	local kind=$1 path=$2
+	case $kind in
+	fifo) mkfifo "$path" ;;
+	zero) ln -s /dev/zero "$path" ;;
+	null) ln -s /dev/null "$path" ;;
+	folder) mkdir "$path" ;;
+	esac
+}
+
+# The commands that read the store (each with --psk where it is optional).
+PSK_READERS=(
+	"check"
+	"genconfig -o out"
+	"genconfig --psk -o out"
+	"genconfig tokyo1 --psk -o out --interface wg0"
+	"showpeers tokyo1 --show-psk"
+	"delpeer tokyo1"
+	"rotate --psk --all"
+	"rotate --psk tokyo1"
+	"init --psk"
+)
+DB_USERS=(
+	"check"
+	"showpeers"
+	"genconfig -o out"
+	"addpeer newpeer --address 10.99.0.1/24"
+	"updatepeer tokyo1 --endpoint new.example.com"
+	"delpeer tokyo1"
+	"init"
+)
+LOCK_USERS=(
+	"addpeer newpeer --address 10.99.0.1/24"
+	"updatepeer tokyo1 --endpoint new.example.com"
+	"delpeer tokyo1"
+	"genconfig --psk -o out"
+	"rotate tokyo1"
+)
+KEYFILE_USERS=(
+	"addpeer newpeer --address 10.99.0.1/24 --privatekey-file"
+	"updatepeer tokyo1 --privatekey-file"
+)
+
+# Sets why when someone still holds the lock of DIR's database.
+lock_still_held() {
+	local dir=$1
+	[[ -f $dir/.database.csv.lock ]] || return 0
+	flock -n "$dir/.database.csv.lock" true || why="the lock is still held"
+}
+
+# One refusal of the files part: like expect_refused, with a shorter hang limit
+# and the lock checked afterwards.
+special_refused() {
+	local name=$1 dir=$2 orig=$3 want=$4
+	shift 4
+	local HANG_SECONDS=$FILES_HANG_SECONDS out
+	out=$(expect_refused "$name" "$dir" "$orig" "$want" "$@")
+	local r=$?
+	if ((r == 0)); then
+		why=
+		lock_still_held "$dir"
+		[[ -n $why ]] && out="FAIL $name: $why"
+	fi
+	printf '%s\n' "$out"
+}
+
+files_worker() {
+	local k=$1 i=0 kind cmd words dir=$TMP/files.$BASHPID io=$TMP/io.$BASHPID
+	for kind in "${SPECIAL_KINDS[@]}"; do
+		for cmd in "${PSK_READERS[@]}"; do
+			((i++ % JOBS == k)) || continue
+			read -ra words <<<"$cmd"
+			reset_dir "$dir" "$TMP/seed.csv"
+			make_special "$kind" "$dir/database.csv.psk"
+			special_refused "files: DATABASE.psk $kind: $cmd" "$dir" "$TMP/seed.csv" \
+				'database\.csv\.psk: a (FIFO|character device|folder), not a regular file' \
+				"${words[@]}"
+		done
+		for cmd in "${DB_USERS[@]}"; do
+			((i++ % JOBS == k)) || continue
+			read -ra words <<<"$cmd"
+			reset_dir "$dir" none
+			make_special "$kind" "$dir/database.csv"
+			special_refused "files: database $kind: $cmd" "$dir" none \
+				'database\.csv: a (FIFO|character device|folder), not a regular file' \
+				"${words[@]}"
+		done
+		for cmd in "${LOCK_USERS[@]}"; do
+			((i++ % JOBS == k)) || continue
+			# A link at the lock is refused as a link (O_NOFOLLOW), not followed.
+			[[ $kind == zero || $kind == null ]] && continue
+			read -ra words <<<"$cmd"
+			reset_dir "$dir" "$TMP/seed.csv"
+			make_special "$kind" "$dir/.database.csv.lock"
+			special_refused "files: lock $kind: $cmd" "$dir" "$TMP/seed.csv" \
+				'cannot lock the database: \.database\.csv\.lock is a (FIFO|folder)' \
+				"${words[@]}"
+		done
+		for cmd in "${KEYFILE_USERS[@]}"; do
+			((i++ % JOBS == k)) || continue
+			# A FIFO is a pipe, which a key file may be (<(command)).
+			[[ $kind == fifo ]] && continue
+			read -ra words <<<"$cmd"
+			reset_dir "$dir" "$TMP/seed.csv"
+			make_special "$kind" "$TMP/key.$BASHPID"
+			special_refused "files: key file $kind: $cmd" "$dir" "$TMP/seed.csv" \
+				"--privatekey-file: .*key\\.$BASHPID: a (character device|folder), not a regular file" \
+				"${words[@]}" "$TMP/key.$BASHPID"
+			rm -rf "$TMP/key.$BASHPID"
+		done
+	done
+	# Files over the bounds, sparse: refused from their size, before a byte is read.
+	if ((k == 0)); then
+		reset_dir "$dir" none
+		truncate -s 65M "$dir/database.csv"
+		special_refused "files: database over 64 MiB: showpeers" "$dir" none \
+			'database\.csv: larger than 64 MiB' showpeers
+		reset_dir "$dir" "$TMP/seed.csv"
+		truncate -s 257M "$dir/database.csv.psk"
+		special_refused "files: DATABASE.psk over 256 MiB: genconfig" "$dir" "$TMP/seed.csv" \
+			'database\.csv\.psk: larger than 256 MiB' genconfig -o out
+		truncate -s 5000 "$TMP/key.$BASHPID"
+		special_refused "files: key file over 4 KiB: addpeer" "$dir" "$TMP/seed.csv" \
+			'--privatekey-file: .*: larger than 4 KiB' \
+			addpeer newpeer --address 10.99.0.1/24 --privatekey-file "$TMP/key.$BASHPID"
+		rm -f "$TMP/key.$BASHPID"
+	fi
+	# A FIFO in the place of an output file: any outcome but a hang or a crash.
+	if ((k == JOBS - 1)); then
+		reset_dir "$dir" "$TMP/seed.csv"
+		mkdir "$dir/out"
+		mkfifo "$dir/out/tokyo1.conf"
+		local HANG_SECONDS=$FILES_HANG_SECONDS
+		run_in "$dir" genconfig -o out
+		refusal_problem .
+		if ((rc == 124)) || [[ $why == sanitizer* || $why == killed* ]]; then
+			echo "FAIL files: output FIFO: genconfig: $why"
+		else
+			echo "PASS files: output FIFO: genconfig (exit $rc)"
+		fi
+	fi
+	rm -rf "$dir"
+}
+
+part_files() {
+	echo "== special files where a regular file belongs (FIFO, device, folder)"
+	cp "$HERE/seed4.csv" "$TMP/seed.csv"
+	chmod 600 "$TMP/seed.csv"
+	local -x ASAN_OPTIONS=$ASAN_NO_LEAKS
+	parallel files_worker
+}
+
+# ---------------------------------------------------------------------------
+# Part 7: a root (sudo) write of a user's database. The database, its store
+# and its lock stay the user's (owner, group, mode), a store or lock that root
+# creates is the user's, and the user can go on writing. Needs root: skipped
+# (said so) otherwise, failed under CI=true.
+
+OWNER_UID=65534	# nobody
+
+# Runs the binary as the user in DIR; sets rc.
+as_user() {
+	local dir=$1
+	shift
+	(cd "$dir" && exec setpriv --reuid="$OWNER_UID" --regid="$OWNER_UID" --clear-groups \
+		timeout -k 5 "$HANG_SECONDS" "$WGM" "$@") </dev/null >"$io.out" 2>"$io.err"
+	rc=$?
+}
+
+as_root() {
+	local dir=$1
+	shift
+	(cd "$dir" && exec timeout -k 5 "$HANG_SECONDS" "$WGM" "$@") </dev/null >"$io.out" 2>"$io.err"
+	rc=$?
+}
+
+# PASS/FAIL NAME: every file of the database in DIR is the user's, mode 600.
+owner_ok() {
+	local name=$1 dir=$2 f bad=()
+	for f in database.csv database.csv.psk .database.csv.lock; do
+		[[ -e $dir/$f ]] || continue
+		[[ $(stat -c '%u:%g %a' "$dir/$f") == "$OWNER_UID:$OWNER_UID 600" ]] ||
+			bad+=("$f is $(stat -c '%U:%G %a' "$dir/$f")")
+	done
+	if ((rc != 0)); then
+		echo "FAIL owner: $name: exit $rc"
+		head -n3 "$io.err" | sed 's/^/    /'
+	elif ((${#bad[@]})); then
+		echo "FAIL owner: $name: ${bad[*]}"
+	else
+		echo "PASS owner: $name"
+	fi
+}
+
+part_owner() {
+	local dir=$TMP/owner io=$TMP/io.owner cmd words
+	echo "== root (sudo) writes of a user's database"
+	if ((EUID != 0)) || ! command -v setpriv >/dev/null; then
+		if [[ ${CI:-} == true ]]; then
+			echo "FAIL owner: needs root and setpriv (CI=true: must not be skipped)"
+			failed=$((failed + 1))
+		else
+			echo "SKIP owner: needs root and setpriv (util-linux)"
+			skipped=$((skipped + 1))
+		fi
+		return
+	fi
+	local -x ASAN_OPTIONS=$ASAN_NO_LEAKS
+	# The user must reach the folder: $TMP is root's, 0700.
+	chmod 711 "$TMP"
+	mkdir "$dir"
+	cp "$HERE/seed4.csv" "$dir/database.csv"
+	chmod 600 "$dir/database.csv"
+	chown -R "$OWNER_UID:$OWNER_UID" "$dir"
+	as_user "$dir" genconfig --psk -o out
+	tally < <(owner_ok "the user's genconfig --psk" "$dir")
+	# Every writer, as root, in turn; after each the files are still the user's
+	# and the user can still write.
+	for cmd in "addpeer paris1 --address 10.5.0.1/16" "updatepeer paris1 --endpoint p.example.com" \
+		"genconfig --psk -o out" "rotate --psk paris1" "rotate tokyo1" "delpeer paris1" \
+		"init --psk"; do
+		read -ra words <<<"$cmd"
+		as_root "$dir" "${words[@]}"
+		tally < <(owner_ok "root: $cmd" "$dir")
+		as_user "$dir" updatepeer tokyo1 --endpoint "t$RANDOM.example.com"
+		tally < <(owner_ok "the user after root's $cmd: updatepeer" "$dir")
+	done
+	# A store and a lock that root creates.
+	rm -f "$dir/database.csv.psk" "$dir/.database.csv.lock"
+	as_root "$dir" genconfig --psk -o out
+	tally < <(owner_ok "root creates the store and the lock" "$dir")
+	# A lock that a root run of an older version left is given back.
+	chown 0:0 "$dir/.database.csv.lock"
+	as_root "$dir" updatepeer tokyo1 --endpoint tokyo1.com
+	tally < <(owner_ok "root gives back a lock of root's" "$dir")
+	as_user "$dir" addpeer rome1 --address 10.6.0.1/16
+	tally < <(owner_ok "the user adds a peer at the end" "$dir")
+	# The user's chmod of the database and the store stays.
+	chmod 640 "$dir/database.csv" "$dir/database.csv.psk"
+	as_root "$dir" genconfig --psk -o out
+	as_root "$dir" updatepeer rome1 --endpoint rome1.com
+	if [[ $(stat -c %a "$dir/database.csv") == 640 && $(stat -c %a "$dir/database.csv.psk") == 640 ]]; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		echo "FAIL owner: root changed the modes: $(stat -c '%n %a' "$dir/database.csv" "$dir/database.csv.psk" | tr '\n' ' ')"
+	fi
+	chmod 700 "$TMP"
+}
+
+# ---------------------------------------------------------------------------
+# Part 9: import. The valid databases here (seed4.csv, the 200 peers of the crash
 # part, the 61 left by the concurrency part when it ran): genconfig, import of its
 # files into a new database, genconfig again must give the same files byte for
 # byte, in both AllowedIPs shapes and with preshared keys.
@@ -590,12 +924,12 @@ part_import() {
 
 main() {
 	local parts=("$@") part start
-	((${#parts[@]})) || parts=(baddb cmdline probes crash concurrency import)
+	((${#parts[@]})) || parts=(baddb cmdline probes files owner crash concurrency genkill import)
 	for part in "${parts[@]}"; do
 		start=$SECONDS
 		case $part in
 		baddb | cmdline) "part_$part" ;;
-		probes | crash | concurrency | import) "part_$part" ;;
+		probes | files | owner | crash | concurrency | genkill | import) "part_$part" ;;
 		*)
 			echo "run.sh: unknown part $part" >&2
 			exit 2
@@ -603,7 +937,11 @@ main() {
 		esac
 		echo "   ($part: $((SECONDS - start)) s)"
 	done
-	echo "$passed passed, $failed failed"
+	if ((skipped)); then
+		echo "$passed passed, $failed failed, $skipped skipped"
+	else
+		echo "$passed passed, $failed failed"
+	fi
 	((failed == 0))
 }
 

@@ -7,6 +7,7 @@
 
 #include "lib/keys.h"
 #include "mesh/lint.h"
+#include "mesh/model.h"
 #include "unit.h"
 
 #define KEY_A "yJndNh80ToNWGOfDlbtho1wHAEZGa7ZhNpsHf7AJVUM="
@@ -73,7 +74,10 @@ static void dump(const struct findings *fs)
 {
 	for (size_t i = 0; i < fs->count; i++)
 		print_message("%s: peer %s: column %s: %s\n",
-			      fs->v[i].severity == LINT_ERROR ? "error" : "warning", fs->v[i].peer,
+			      fs->v[i].severity == LINT_ERROR	 ? "error"
+			      : fs->v[i].severity == LINT_NOTE ? "note"
+							       : "warning",
+			      fs->v[i].peer,
 			      fs->v[i].column, fs->v[i].msg);
 }
 
@@ -367,6 +371,81 @@ static void test_two_peers_without_endpoint_is_a_warning(void **state)
 	assert_int_equal(fs.count, 0);
 }
 
+#define RELAY_HEADER "Name,Address,Endpoint,ListenPort,PersistentKeepalive,PrivateKey,Relay\n"
+
+/* Lints text with pedantic set (as check does). */
+static long lint_pedantic(const char *text, struct findings *fs)
+{
+	struct lint_opts opts = { .only = -1, .pedantic = true, .report = collect, .ctx = fs };
+	struct db db;
+	long errors;
+
+	memset(fs, 0, sizeof(*fs));
+	db_load_text(&db, text);
+	errors = lint_db(&db, &opts);
+	db_close(&db);
+	return errors;
+}
+
+static void test_pair_behind_nat_through_the_relay_is_a_note(void **state)
+{
+	const char *text = RELAY_HEADER "a,10.0.0.1/32,,51820,25," KEY_A ",\n"
+					"r,10.0.0.2/32,r.example,51820,," KEY_B ",true\n"
+					"c,10.0.0.3/32,,51820,25," KEY_C ",\n";
+	struct findings fs;
+
+	(void)state;
+	assert_int_equal(lint_pedantic(text, &fs), 0);
+	assert_int_equal(fs.count, 1);
+	assert_int_equal(with(&fs, LINT_NOTE, "Endpoint", "c"), 1);
+	assert_non_null(strstr(fs.v[0].msg, "c reaches a through relay r"));
+	/* genconfig (not pedantic) says nothing of a pair that works. */
+	assert_int_equal(lint_text(text, false, -1, &fs), 0);
+	assert_int_equal(fs.count, 0);
+}
+
+static void test_pair_behind_nat_without_a_relay_that_can_serve_is_a_warning(void **state)
+{
+	/* r is marked but has no Endpoint itself: it cannot relay. */
+	const char *text = RELAY_HEADER "a,10.0.0.1/32,,51820,25," KEY_A ",\n"
+					"r,10.0.0.2/32,,51820,25," KEY_B ",true\n"
+					"b,10.0.0.4/32,b.example,51820,," KEY_C ",\n";
+	struct findings fs;
+
+	(void)state;
+	assert_int_equal(lint_pedantic(text, &fs), 0);
+	assert_int_equal(with(&fs, LINT_WARNING, "Endpoint", "r"), 1);
+	assert_int_equal(with(&fs, LINT_NOTE, "Endpoint", NULL), 0);
+	assert_non_null(strstr(fs.v[0].msg, "they can never connect to each other"));
+}
+
+/* lint_db reads a model it is given: with one whose relay is gone, the pair is
+ * a warning again, whatever the database says. */
+static void test_lint_reads_the_model_it_is_given(void **state)
+{
+	const char *text = RELAY_HEADER "a,10.0.0.1/32,,51820,25," KEY_A ",\n"
+					"r,10.0.0.2/32,r.example,51820,," KEY_B ",true\n"
+					"c,10.0.0.3/32,,51820,25," KEY_C ",\n";
+	struct findings fs = { .count = 0 };
+	struct lint_opts opts = { .only = -1, .pedantic = true, .report = collect, .ctx = &fs };
+	struct mesh m;
+	struct db db;
+
+	(void)state;
+	db_load_text(&db, text);
+	assert_int_equal(mesh_build(&m, &db, NULL), 0);
+	opts.mesh = &m;
+	assert_int_equal(lint_db(&db, &opts), 0);
+	assert_int_equal(with(&fs, LINT_NOTE, "Endpoint", "c"), 1);
+	m.relay = -1;
+	fs.count = 0;
+	assert_int_equal(lint_db(&db, &opts), 0);
+	assert_int_equal(with(&fs, LINT_WARNING, "Endpoint", "c"), 1);
+	assert_int_equal(with(&fs, LINT_NOTE, "Endpoint", NULL), 0);
+	mesh_release(&m);
+	db_close(&db);
+}
+
 static void test_no_endpoint_and_no_keepalive_is_a_warning(void **state)
 {
 	const char *text = HEADER "a,10.0.0.1/32,,,51820," KEY_A "\n"
@@ -418,9 +497,12 @@ static void test_fprint_names_file_line_peer_and_column(void **state)
 	lint_fprint(mem, &db, &f);
 	f = (struct lint_finding){ LINT_WARNING, NULL, NULL, "whole file" };
 	lint_fprint(mem, &db, &f);
+	f = (struct lint_finding){ LINT_NOTE, &db.peers[0], "Endpoint", "through r" };
+	lint_fprint(mem, &db, &f);
 	assert_int_equal(fclose(mem), 0);
 	assert_string_equal(out, "error: test.csv:3: peer b: column PrivateKey: empty\n"
-				 "warning: test.csv: whole file\n");
+				 "warning: test.csv: whole file\n"
+				 "note: test.csv:2: peer a: column Endpoint: through r\n");
 	free(out);
 	db_close(&db);
 }
@@ -445,6 +527,9 @@ int main(void)
 		cmocka_unit_test(test_missing_private_key_and_address_are_errors),
 		cmocka_unit_test(test_endpoint_without_any_port_is_an_error),
 		cmocka_unit_test(test_two_peers_without_endpoint_is_a_warning),
+		cmocka_unit_test(test_pair_behind_nat_through_the_relay_is_a_note),
+		cmocka_unit_test(test_pair_behind_nat_without_a_relay_that_can_serve_is_a_warning),
+		cmocka_unit_test(test_lint_reads_the_model_it_is_given),
 		cmocka_unit_test(test_no_endpoint_and_no_keepalive_is_a_warning),
 		cmocka_unit_test(test_pedantic_adds_interface_names_and_file_mode),
 		cmocka_unit_test(test_fprint_names_file_line_peer_and_column),

@@ -122,11 +122,184 @@ static void test_concurrent_writers_lose_no_peer(void **state)
 	tmpdir_remove(dir);
 }
 
+/* A child that holds the lock of path for hold_ms, then exits; returns once it
+ * holds it. */
+static pid_t hold_lock(const char *lock_path, int hold_ms)
+{
+	int ready[2];
+	char c;
+	pid_t pid;
+
+	assert_int_equal(pipe(ready), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fd = open(lock_path, O_RDWR | O_CREAT, 0600);
+		if (fd < 0 || flock(fd, LOCK_EX) < 0 || write(ready[1], "x", 1) != 1)
+			_exit(2);
+		usleep((useconds_t)hold_ms * 1000);
+		_exit(0);
+	}
+	close(ready[1]);
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	close(ready[0]);
+	return pid;
+}
+
+static void reap(pid_t pid)
+{
+	int status;
+
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static void test_a_waiting_writer_names_the_holder_after_a_second(void **state)
+{
+	char *dir = tmpdir_make(), *path = path_join(dir, "database.csv");
+	char *lock = path_join(dir, ".database.csv.lock"), want[512], *err;
+	struct capture cap;
+	struct db db;
+	pid_t pid;
+
+	(void)state;
+	pid = hold_lock(lock, 1600);
+	capture_start(&cap);
+	int r = db_open(&db, path, DB_LOCK);
+	err = capture_end(&cap);
+	assert_int_equal(r, 0);
+	snprintf(want, sizeof(want), "wg-meshconf: %s: waiting for process %ld (test_lock), which "
+		 "holds the lock %s\n", path, (long)pid, lock);
+	assert_string_equal(err, want);
+	db_close(&db);
+	reap(pid);
+	free(err);
+	free(lock);
+	free(path);
+	tmpdir_remove(dir);
+}
+
+static void test_a_short_wait_says_nothing(void **state)
+{
+	char *dir = tmpdir_make(), *path = path_join(dir, "database.csv");
+	char *lock = path_join(dir, ".database.csv.lock"), *err;
+	struct capture cap;
+	struct db db;
+	pid_t pid;
+
+	(void)state;
+	pid = hold_lock(lock, 200);
+	capture_start(&cap);
+	int r = db_open(&db, path, DB_LOCK);
+	err = capture_end(&cap);
+	assert_int_equal(r, 0);
+	assert_string_equal(err, "");
+	db_close(&db);
+	reap(pid);
+	free(err);
+	free(lock);
+	free(path);
+	tmpdir_remove(dir);
+}
+
+static void test_a_lock_that_is_not_a_regular_file_is_refused_at_once(void **state)
+{
+	char *dir = tmpdir_make(), *path = path_join(dir, "database.csv");
+	char *lock = path_join(dir, ".database.csv.lock"), want[512], *err;
+	struct capture cap;
+	struct db db;
+
+	(void)state;
+	assert_int_equal(mkfifo(lock, 0600), 0);
+	alarm(5);
+	capture_start(&cap);
+	assert_int_equal(db_open(&db, path, DB_LOCK), -1);
+	err = capture_end(&cap);
+	alarm(0);
+	snprintf(want, sizeof(want), "wg-meshconf: %s: cannot lock the database: %s is a FIFO, "
+		 "not a regular file\n", path, lock);
+	assert_string_equal(err, want);
+	free(err);
+	assert_int_equal(unlink(lock), 0);
+	assert_int_equal(mkdir(lock, 0700), 0);
+	capture_start(&cap);
+	assert_int_equal(db_open(&db, path, DB_LOCK), -1);
+	err = capture_end(&cap);
+	snprintf(want, sizeof(want), "wg-meshconf: %s: cannot lock the database: %s is a folder, "
+		 "not a regular file\n", path, lock);
+	assert_string_equal(err, want);
+	free(err);
+	free(lock);
+	free(path);
+	tmpdir_remove(dir);
+}
+
+static void need_root(void)
+{
+	const char *ci = getenv("CI");
+
+	if (geteuid() == 0)
+		return;
+	if (ci && !strcmp(ci, "true"))
+		fail_msg("this test needs root (CI=true: it must not be skipped)");
+	print_message("SKIP: this test needs root\n");
+	skip();
+}
+
+static uid_t owner_of(const char *path)
+{
+	struct stat st;
+
+	assert_int_equal(stat(path, &st), 0);
+	return st.st_uid;
+}
+
+/* nobody (65534): the user whose database root (sudo) writes. */
+#define OTHER ((uid_t)65534)
+
+static void test_root_gives_the_lock_to_the_databases_owner(void **state)
+{
+	char *dir = tmpdir_make(), *path = path_join(dir, "database.csv");
+	char *lock = path_join(dir, ".database.csv.lock"), *other = path_join(dir, "other");
+	struct db db;
+
+	(void)state;
+	need_root();
+	spit(path, "Name,Address\n");
+	assert_int_equal(chmod(path, 0600), 0);
+	assert_int_equal(chown(path, OTHER, OTHER), 0);
+	/* A new lock. */
+	assert_int_equal(db_open(&db, path, DB_LOCK), 0);
+	db_close(&db);
+	assert_int_equal(owner_of(lock), OTHER);
+	/* One that a root run of an older version left. */
+	assert_int_equal(chown(lock, 0, 0), 0);
+	assert_int_equal(db_open(&db, path, DB_LOCK), 0);
+	db_close(&db);
+	assert_int_equal(owner_of(lock), OTHER);
+	/* Never a file with another name too: a hard link is not given away. */
+	assert_int_equal(unlink(lock), 0);
+	spit(other, "");
+	assert_int_equal(link(other, lock), 0);
+	assert_int_equal(db_open(&db, path, DB_LOCK), 0);
+	db_close(&db);
+	assert_int_equal(owner_of(other), 0);
+	free(other);
+	free(lock);
+	free(path);
+	tmpdir_remove(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lock_file_beside_the_database_is_held_until_close),
 		cmocka_unit_test(test_concurrent_writers_lose_no_peer),
+		cmocka_unit_test(test_a_waiting_writer_names_the_holder_after_a_second),
+		cmocka_unit_test(test_a_short_wait_says_nothing),
+		cmocka_unit_test(test_a_lock_that_is_not_a_regular_file_is_refused_at_once),
+		cmocka_unit_test(test_root_gives_the_lock_to_the_databases_owner),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

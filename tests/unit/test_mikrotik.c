@@ -387,6 +387,50 @@ static void test_preshared_keys_and_secret_end(void **state)
 	psk_free(&store);
 }
 
+#define RELAY_CSV "Name,Address,Endpoint,PrivateKey,Relay\n"\
+	"r,10.0.0.1/24,r.example:51820," PRIV_A ",true\n"\
+	"a,10.0.0.2/24,," PRIV_B ",\n"\
+	"b,10.0.0.3/24,," PRIV_C ",\n"
+#define RELAY6_CSV "Name,Address,Endpoint,PrivateKey,Relay\n"\
+	"r,10.0.0.1/24,r.example:51820," PRIV_A ",true\n"\
+	"a,10.0.0.2/24,," PRIV_B ",\n"\
+	"b,\"10.0.0.3/24,fd00::3/64\",," PRIV_C ",\n"
+#define IDLE_CSV "Name,Address,Endpoint,PrivateKey,Relay\n"\
+	"r,10.0.0.1/24,r.example:51820," PRIV_A ",true\n"\
+	"a,10.0.0.2/24,," PRIV_B ",\n"\
+	"b,10.0.0.3/24,b.example:51820," PRIV_C ",\n"
+
+/* The relay's script turns forwarding on where it is off (IPv6 only where the
+ * relay carries it), before anything else of the interface; no other node's. */
+static void test_relay_forwards(void **state)
+{
+	static const char v4[] = ":if (![/ip settings get ip-forward]) do={ /ip settings set "
+				 "ip-forward=yes }\n";
+	static const char v6[] = ":if (![/ipv6 settings get forward]) do={ /ipv6 settings set "
+				 "forward=yes }\n";
+	struct rendered r;
+
+	(void)state;
+	render_text(&r, RELAY_CSV, 0, NULL, NULL);
+	assert_int_equal(count(text_of(&r), v4), 1);
+	assert_int_equal(count(text_of(&r), v6), 0);
+	assert_true(strstr(text_of(&r), v4) < strstr(text_of(&r), "/interface wireguard peers remove"));
+	assert_null(format_mikrotik.cannot(&r.m.nodes[0], ATTR_RELAY));
+	done(&r);
+	render_text(&r, RELAY6_CSV, 0, NULL, NULL);
+	assert_int_equal(count(text_of(&r), v4), 1);
+	assert_int_equal(count(text_of(&r), v6), 1);
+	done(&r);
+	for (size_t i = 1; i < 3; i++) {
+		render_text(&r, RELAY6_CSV, i, NULL, NULL);
+		assert_null(strstr(text_of(&r), "settings"));
+		done(&r);
+	}
+	render_text(&r, IDLE_CSV, 0, NULL, NULL);
+	assert_null(strstr(text_of(&r), "settings"));
+	done(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -399,6 +443,7 @@ int main(void)
 		cmocka_unit_test(test_what_routeros_cannot_carry),
 		cmocka_unit_test(test_interface_names),
 		cmocka_unit_test(test_preshared_keys_and_secret_end),
+		cmocka_unit_test(test_relay_forwards),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -14,6 +14,7 @@
 #define PUB_A "i7meQzK4IBhHlpmrK8vJoZNXX+XBmVDt486xd8MwiRo="
 #define PRIV_B "SEOaOjTrhR4do1iUrTTRRHZs6xCA3Q/H0yHW3ZpkHko="
 #define PUB_B "m6eYoandPFmLJTziliz1RXq0BsU2vUibM+ygy2WbvRg="
+#define PRIV_C "2D34jpbTsU+KeBqfItTEbL5m7nYcBomWWJGTYCT6eko="
 
 static int setup(void **state)
 {
@@ -306,6 +307,54 @@ static void test_cannot(void **state)
 	db_close(&db);
 }
 
+#define RELAY_CSV "Name,Address,Endpoint,PrivateKey,Relay\n"\
+	"r,10.0.0.1/24,r.example:51820," PRIV_A ",true\n"\
+	"a,10.0.0.2/24,," PRIV_B ",\n"\
+	"b,10.0.0.3/24,," PRIV_C ",\n"
+#define RELAY6_CSV "Name,Address,Endpoint,PrivateKey,Relay\n"\
+	"r,10.0.0.1/24,r.example:51820," PRIV_A ",true\n"\
+	"a,10.0.0.2/24,," PRIV_B ",\n"\
+	"b,\"10.0.0.3/24,fd00::3/64\",," PRIV_C ",\n"
+#define IDLE_CSV "Name,Address,Endpoint,PrivateKey,Relay\n"\
+	"r,10.0.0.1/24,r.example:51820," PRIV_A ",true\n"\
+	"a,10.0.0.2/24,," PRIV_B ",\n"\
+	"b,10.0.0.3/24,b.example:51820," PRIV_C ",\n"
+
+/* The relay's .network turns forwarding on (IPv6 only where the relay carries
+ * it); no other node's does, nor a relay that carries no pair. */
+static void test_relay_forwards(void **state)
+{
+	static const struct {
+		const char *csv, *want;
+	} cases[] = { { RELAY_CSV, "IPForward=ipv4\n" }, { RELAY6_CSV, "IPForward=yes\n" },
+		      { IDLE_CSV, NULL } };
+	struct out_files files = OUT_FILES_INIT;
+
+	(void)state;
+	for (size_t c = 0; c < sizeof(cases) / sizeof(*cases); c++) {
+		struct mesh m;
+		struct db db;
+		db_load_text(&db, cases[c].csv);
+		build(&m, &db, NULL);
+		for (size_t i = 0; i < m.count; i++) {
+			render(&m, i, NULL, &files);
+			const char *got = strstr(files.v[1].data.data, "IPForward=");
+			if (i == 0 && cases[c].want) {
+				assert_non_null(got);
+				assert_memory_equal(got, cases[c].want, strlen(cases[c].want));
+				assert_non_null(strstr(files.v[1].data.data, "[Network]\nIPForward="));
+			} else {
+				assert_null(got);
+			}
+			assert_null(strstr(files.v[0].data.data, "IPForward"));
+		}
+		assert_null(format_networkd.cannot(&m.nodes[0], ATTR_RELAY));
+		mesh_release(&m);
+		db_close(&db);
+	}
+	out_files_release(&files);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -318,6 +367,7 @@ int main(void)
 		cmocka_unit_test(test_preshared_keys_are_secret),
 		cmocka_unit_test(test_name_ending_in_backslash_is_quoted),
 		cmocka_unit_test(test_cannot),
+		cmocka_unit_test(test_relay_forwards),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -14,6 +14,7 @@
 #define PUB_A "i7meQzK4IBhHlpmrK8vJoZNXX+XBmVDt486xd8MwiRo="
 #define PRIV_B "SEOaOjTrhR4do1iUrTTRRHZs6xCA3Q/H0yHW3ZpkHko="
 #define PUB_B "m6eYoandPFmLJTziliz1RXq0BsU2vUibM+ygy2WbvRg="
+#define PRIV_C "2D34jpbTsU+KeBqfItTEbL5m7nYcBomWWJGTYCT6eko="
 
 static int setup(void **state)
 {
@@ -288,6 +289,40 @@ static void test_cannot(void **state)
 	db_close(&db);
 }
 
+#define RELAY_CSV "Name,Address,Endpoint,PrivateKey,Relay\n"\
+	"r,10.0.0.1/24,r.example:51820," PRIV_A ",true\n"\
+	"a,10.0.0.2/24,," PRIV_B ",\n"\
+	"b,10.0.0.3/24,," PRIV_C ",\n"
+#define RELAY6_CSV "Name,Address,Endpoint,PrivateKey,Relay\n"\
+	"r,10.0.0.1/24,r.example:51820," PRIV_A ",true\n"\
+	"a,10.0.0.2/24,," PRIV_B ",\n"\
+	"b,\"10.0.0.3/24,fd00::3/64\",," PRIV_C ",\n"
+#define IDLE_CSV "Name,Address,Endpoint,PrivateKey,Relay\n"\
+	"r,10.0.0.1/24,r.example:51820," PRIV_A ",true\n"\
+	"a,10.0.0.2/24,," PRIV_B ",\n"\
+	"b,10.0.0.3/24,b.example:51820," PRIV_C ",\n"
+
+/* No forwarding setting: the relay that carries a pair gets the warning of
+ * the column Relay; a relay that carries none, and the other nodes, do not. */
+static void test_relay_cannot_forward(void **state)
+{
+	struct mesh m;
+	struct db db;
+
+	(void)state;
+	db_load_text(&db, RELAY6_CSV);
+	assert_int_equal(mesh_build(&m, &db, NULL), 0);
+	assert_non_null(format_nm.cannot(&m.nodes[0], ATTR_RELAY));
+	assert_null(format_nm.cannot(&m.nodes[1], ATTR_RELAY));
+	mesh_release(&m);
+	db_close(&db);
+	db_load_text(&db, IDLE_CSV);
+	assert_int_equal(mesh_build(&m, &db, NULL), 0);
+	assert_null(format_nm.cannot(&m.nodes[0], ATTR_RELAY));
+	mesh_release(&m);
+	db_close(&db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -300,6 +335,7 @@ int main(void)
 		cmocka_unit_test(test_route_table),
 		cmocka_unit_test(test_preshared_keys),
 		cmocka_unit_test(test_cannot),
+		cmocka_unit_test(test_relay_cannot_forward),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -446,6 +446,40 @@ static void test_what_uci_cannot_carry(void **state)
 	done(&r);
 }
 
+#define RELAY_CSV "Name,Address,Endpoint,PrivateKey,Relay\n"\
+	"r,10.0.0.1/24,r.example:51820," PRIV_A ",true\n"\
+	"a,10.0.0.2/24,," PRIV_B ",\n"\
+	"b,10.0.0.3/24,," PRIV_C ",\n"
+#define RELAY6_CSV "Name,Address,Endpoint,PrivateKey,Relay\n"\
+	"r,10.0.0.1/24,r.example:51820," PRIV_A ",true\n"\
+	"a,10.0.0.2/24,," PRIV_B ",\n"\
+	"b,\"10.0.0.3/24,fd00::3/64\",," PRIV_C ",\n"
+#define IDLE_CSV "Name,Address,Endpoint,PrivateKey,Relay\n"\
+	"r,10.0.0.1/24,r.example:51820," PRIV_A ",true\n"\
+	"a,10.0.0.2/24,," PRIV_B ",\n"\
+	"b,10.0.0.3/24,b.example:51820," PRIV_C ",\n"
+
+/* No forwarding setting: the relay that carries a pair gets the warning of
+ * the column Relay; a relay that carries none, and the other nodes, do not. */
+static void test_relay_cannot_forward(void **state)
+{
+	struct mesh m;
+	struct db db;
+
+	(void)state;
+	db_load_text(&db, RELAY6_CSV);
+	assert_int_equal(mesh_build(&m, &db, NULL), 0);
+	assert_non_null(format_uci.cannot(&m.nodes[0], ATTR_RELAY));
+	assert_null(format_uci.cannot(&m.nodes[1], ATTR_RELAY));
+	mesh_release(&m);
+	db_close(&db);
+	db_load_text(&db, IDLE_CSV);
+	assert_int_equal(mesh_build(&m, &db, NULL), 0);
+	assert_null(format_uci.cannot(&m.nodes[0], ATTR_RELAY));
+	mesh_release(&m);
+	db_close(&db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -459,6 +493,7 @@ int main(void)
 		cmocka_unit_test(test_interface_names),
 		cmocka_unit_test(test_preshared_keys_and_secret_end),
 		cmocka_unit_test(test_what_uci_cannot_carry),
+		cmocka_unit_test(test_relay_cannot_forward),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
