@@ -10,6 +10,11 @@ function __wg_meshconf_db
             test $next -le (count $words); and echo -d; and echo $words[$next]
             return
         end
+        if string match -q -- '--database=*' $words[$i]
+            echo -d
+            string replace -- --database= '' $words[$i]
+            return
+        end
     end
 end
 
@@ -33,28 +38,45 @@ function __wg_meshconf_cmd
     return 1
 end
 
+# What an option's value is, in CMD's table (the global one without CMD).
+function __wg_meshconf_kind -a opt cmd
+    for line in (wg-meshconf __complete options $cmd 2>/dev/null)
+        set -l f (string split \t -- $line)
+        if test "$f[1]" = "$opt"
+            echo $f[2]
+            return
+        end
+    end
+end
+
 function __wg_meshconf_complete
     set -l cmd (__wg_meshconf_cmd)
-    or begin
-        wg-meshconf __complete commands 2>/dev/null
-        return
-    end
     set -l tok (commandline -ct)
     set -l prev (commandline -opc)[-1]
-    if string match -q -- '-*' $prev
-        set -l kind (wg-meshconf __complete options $cmd 2>/dev/null | string match -r -- "^$prev\t.*" | string split \t)[2]
-        switch "$kind"
+    set -l pre ''
+    # --option=VALUE: the value after the '=', offered with its option.
+    if string match -qr -- '^--[^=]+=' $tok
+        set prev (string split -m1 = -- $tok)[1]
+        set pre "$prev="
+        set tok (string split -m1 = -- $tok)[2]
+    else if not string match -q -- '-*' $prev
+        set prev ''
+    end
+    if test -n "$prev"
+        switch "$(__wg_meshconf_kind $prev $cmd)"
             case dir
-                __fish_complete_directories $tok
+                __fish_complete_directories $tok | string replace -r '^' -- $pre
                 return
             case file
-                __fish_complete_path $tok
+                __fish_complete_path $tok | string replace -r '^' -- $pre
                 return
             case format
-                wg-meshconf __complete formats 2>/dev/null
+                # A comma-separated list: the names after what is typed.
+                set -l done (string match -r -- '^.*,' $tok)
+                wg-meshconf __complete formats 2>/dev/null | string replace -r '^' -- "$pre$done"
                 return
             case peer
-                wg-meshconf (__wg_meshconf_db) __complete peers 2>/dev/null
+                wg-meshconf (__wg_meshconf_db) __complete peers 2>/dev/null | string replace -r '^' -- $pre
                 return
             case value
                 return
@@ -64,13 +86,18 @@ function __wg_meshconf_complete
         wg-meshconf __complete options $cmd 2>/dev/null | string split -f1 \t
         return
     end
+    if test -z "$cmd"
+        wg-meshconf __complete commands 2>/dev/null
+        return
+    end
     switch (wg-meshconf __complete positional $cmd 2>/dev/null)
         case peer
             wg-meshconf (__wg_meshconf_db) __complete peers 2>/dev/null
         case file
             __fish_complete_path $tok
+        case dir
+            __fish_complete_directories $tok
     end
 end
 
 complete -c wg-meshconf -f -a '(__wg_meshconf_complete)'
-complete -c wg-meshconf -n 'not __wg_meshconf_cmd' -s d -l database -r -d 'the database file'

@@ -6,20 +6,40 @@
 #include <stdio.h>
 #include <string.h>
 
-static const struct {
-	const char *name;
-	int (*fn)(const struct cmd_env *env, int argc, char **argv);
-	const char *description;
-} commands[] = {
-	{ "init", cmd_init, "create the database, or fill in its missing keys and ports" },
-	{ "addpeer", cmd_addpeer, "add a peer" },
-	{ "updatepeer", cmd_updatepeer, "change values of a peer" },
-	{ "delpeer", cmd_delpeer, "delete a peer" },
-	{ "showpeers", cmd_showpeers, "show the peers" },
-	{ "genconfig", cmd_genconfig, "write the wg-quick configuration of every peer" },
-	{ "rotate", cmd_rotate, "replace a peer's private key or preshared keys" },
-	{ "check", cmd_check, "find what would give broken or unsafe configurations" },
-	{ "import", cmd_import, "rebuild the database from existing wg-quick files" },
+/* Each command with its options (beside its parser, in cmd_NAME.c), which
+ * --help of the command, the completions and their tests all read. */
+static const struct command commands[] = {
+	{ "init", cmd_init, "create the database, or fill in its missing keys and ports",
+	  &init_options },
+	{ "addpeer", cmd_addpeer, "add a peer", &addpeer_options },
+	{ "updatepeer", cmd_updatepeer, "change values of a peer", &updatepeer_options },
+	{ "delpeer", cmd_delpeer, "delete a peer", &delpeer_options },
+	{ "showpeers", cmd_showpeers, "show the peers", &showpeers_options },
+	{ "genconfig", cmd_genconfig, "write the wg-quick configuration of every peer",
+	  &genconfig_options },
+	{ "rotate", cmd_rotate, "replace a peer's private key or preshared keys",
+	  &rotate_options },
+	{ "check", cmd_check, "find what would give broken or unsafe configurations",
+	  &check_options },
+	{ "import", cmd_import, "rebuild the database from existing wg-quick files",
+	  &import_options },
+	/* Hidden (no description): what the shell completions ask. */
+	{ "__complete", cmd_complete, NULL, &complete_options },
+};
+
+static const struct option longopts[] = {
+	{ "database", required_argument, NULL, 'd' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+static const struct option_kind kinds[] = {
+	{ "database", COMPLETE_FILE },
+	{ NULL, 0 },
+};
+/* '+': stop at the command, whose own options follow it. */
+static const struct cmd_options global_options = {
+	.longopts = longopts, .shortopts = "+d:h", .kinds = kinds,
 };
 
 static void usage(FILE *f)
@@ -33,24 +53,20 @@ static void usage(FILE *f)
 		   "  --version                show the version and exit\n\n"
 		   "commands:\n", prog_name);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].description);
+		if (commands[i].description)
+			fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].description);
 	fprintf(f, "\nRun '%s COMMAND --help' for the options of a command.\n", prog_name);
 }
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "database", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct cmd_env env = { "database.csv" };
+	struct cmd_env env = { .database = "database.csv", .commands = commands,
+			       .command_count = sizeof(commands) / sizeof(commands[0]),
+			       .global = &global_options };
 	int c;
 
 	opterr = 0;
-	/* '+': stop at the command, whose own options follow it. */
-	while ((c = getopt_long(argc, argv, "+d:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, global_options.shortopts, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			env.database = optarg;

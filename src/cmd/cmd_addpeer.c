@@ -8,6 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+const struct cmd_options addpeer_options = {
+	.make = peer_opts_add_table,
+	.shortopts = "h",
+	.kinds = peer_opts_kinds,
+	.positional = COMPLETE_NONE,
+};
+
 int cmd_addpeer(const struct cmd_env *env, int argc, char **argv)
 {
 	struct peer_opts o = { .cmd = "addpeer" };

@@ -32,20 +32,26 @@ static void usage(FILE *f)
 /* Long options without a short form: values past any character. */
 enum { OPT_JSON = 0x100 };
 
+static const struct option longopts[] = {
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+const struct cmd_options check_options = {
+	.longopts = longopts,
+	.shortopts = "h",
+	.positional = COMPLETE_NONE,
+};
+
 /* -1 after --help, 2 on a usage error, else 0. */
 static int parse(int argc, char **argv, bool *json)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	char q[QUOTED_LEN];
 	int c;
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, check_options.shortopts, longopts, NULL)) != -1) {
 		if (c == OPT_JSON) {
 			*json = true;
 			continue;

@@ -16,19 +16,25 @@ static void usage(FILE *f)
 		prog_name);
 }
 
+static const struct option longopts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+const struct cmd_options delpeer_options = {
+	.longopts = longopts,
+	.shortopts = "h",
+	.positional = COMPLETE_PEER,
+};
+
 /* The NAME argument, after the options (getopt's "--" ends them). 0 with
  * *name set, -1 after --help, 2 on a usage error. */
 static int parse(int argc, char **argv, const char **name)
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int c;
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, delpeer_options.shortopts, longopts, NULL)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
 			return -1;

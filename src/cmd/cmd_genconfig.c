@@ -63,27 +63,41 @@ static void usage(FILE *f)
 		   "  -h, --help               show this help and exit\n");
 }
 
+static const struct option longopts[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "file", required_argument, NULL, 'F' },
+	{ "interface", required_argument, NULL, 'i' },
+	{ "legacy-allowedips", no_argument, NULL, 'L' },
+	{ "psk", no_argument, NULL, 'p' },
+	{ "no-psk", no_argument, NULL, 'n' },
+	{ "sync", no_argument, NULL, 's' },
+	{ "format", required_argument, NULL, 'f' },
+	{ "strict", no_argument, NULL, 'S' },
+	{ "secrets", no_argument, NULL, 'K' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+static const struct option_kind kinds[] = {
+	{ "output", COMPLETE_DIR },
+	{ "file", COMPLETE_FILE },
+	{ "interface", COMPLETE_VALUE },
+	{ "format", COMPLETE_FORMAT },
+	{ NULL, 0 },
+};
+const struct cmd_options genconfig_options = {
+	.longopts = longopts,
+	.shortopts = "ho:",
+	.kinds = kinds,
+	.positional = COMPLETE_PEER,
+};
+
 static int parse(struct genconfig_opts *o, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "file", required_argument, NULL, 'F' },
-		{ "interface", required_argument, NULL, 'i' },
-		{ "legacy-allowedips", no_argument, NULL, 'L' },
-		{ "psk", no_argument, NULL, 'p' },
-		{ "no-psk", no_argument, NULL, 'n' },
-		{ "sync", no_argument, NULL, 's' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "strict", no_argument, NULL, 'S' },
-		{ "secrets", no_argument, NULL, 'K' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int c;
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, genconfig_options.shortopts, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			o->output = optarg;

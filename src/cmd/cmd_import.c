@@ -89,21 +89,27 @@ static int push_folder(struct args *a, const char *dir)
 	return 0;
 }
 
+static const struct option longopts[] = {
+	{ "dry-run", no_argument, NULL, 0x100 },
+	{ "merge", no_argument, NULL, 0x101 },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+const struct cmd_options import_options = {
+	.longopts = longopts,
+	.shortopts = "h",
+	.positional = COMPLETE_FILE,
+};
+
 /* -1 after --help, 2 on a usage error, 1 on a failure, else 0. */
 static int parse(int argc, char **argv, struct args *a)
 {
-	static const struct option longopts[] = {
-		{ "dry-run", no_argument, NULL, 0x100 },
-		{ "merge", no_argument, NULL, 0x101 },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	char q[QUOTED_LEN];
 	int c;
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, import_options.shortopts, longopts, NULL)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
 			return -1;

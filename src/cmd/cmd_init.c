@@ -22,23 +22,29 @@ static void usage(FILE *f)
 		   "  -h, --help     show this help and exit\n", prog_name);
 }
 
+static const struct option longopts[] = {
+	{ "psk", no_argument, NULL, 0x100 },
+	{ "network", required_argument, NULL, 0x101 },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+const struct cmd_options init_options = {
+	.longopts = longopts,
+	.shortopts = "h",
+	.positional = COMPLETE_NONE,
+};
+
 #define MAX_NETS 2
 
 /* Sets *psk and the --network subnets; -1 after --help, 2 on a usage error, else 0. */
 static int parse(int argc, char **argv, bool *psk, struct ipnet *nets, size_t *n_nets)
 {
-	static const struct option longopts[] = {
-		{ "psk", no_argument, NULL, 0x100 },
-		{ "network", required_argument, NULL, 0x101 },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	char q[QUOTED_LEN];
 	int c;
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, init_options.shortopts, longopts, NULL)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
 			return -1;

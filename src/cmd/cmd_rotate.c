@@ -44,14 +44,20 @@ static void tell_redeploy(const struct db *db, const char *name, bool psk)
 	printf("%s\n", psk ? "" : " (each holds the new public key)");
 }
 
+static const struct option longopts[] = {
+	{ "psk", no_argument, NULL, 0x100 },
+	{ "all", no_argument, NULL, 0x101 },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+const struct cmd_options rotate_options = {
+	.longopts = longopts,
+	.shortopts = "h",
+	.positional = COMPLETE_PEER,
+};
+
 int cmd_rotate(const struct cmd_env *env, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "psk", no_argument, NULL, 0x100 },
-		{ "all", no_argument, NULL, 0x101 },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct db db = { 0 };
 	struct psk_store store = { 0 };
 	bool psk = false, all = false;
@@ -61,7 +67,7 @@ int cmd_rotate(const struct cmd_env *env, int argc, char **argv)
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, rotate_options.shortopts, longopts, NULL)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
 			return 0;

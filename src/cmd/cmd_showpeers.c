@@ -55,24 +55,35 @@ static void usage(FILE *f)
 		prog_name);
 }
 
+static const struct option longopts[] = {
+	{ "style", required_argument, NULL, OPT_STYLE },
+	{ "simplify", no_argument, NULL, 's' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "show-private", no_argument, NULL, OPT_SHOW_PRIVATE },
+	{ "show-psk", no_argument, NULL, OPT_SHOW_PSK },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "qr", no_argument, NULL, OPT_QR },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+static const struct option_kind kinds[] = {
+	{ "style", COMPLETE_VALUE },
+	{ NULL, 0 },
+};
+const struct cmd_options showpeers_options = {
+	.longopts = longopts,
+	.shortopts = "hsv",
+	.kinds = kinds,
+	.positional = COMPLETE_PEER,
+};
+
 static int parse(struct showpeers_opts *o, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "style", required_argument, NULL, OPT_STYLE },
-		{ "simplify", no_argument, NULL, 's' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "show-private", no_argument, NULL, OPT_SHOW_PRIVATE },
-		{ "show-psk", no_argument, NULL, OPT_SHOW_PSK },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "qr", no_argument, NULL, OPT_QR },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int c;
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "hsv", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, showpeers_options.shortopts, longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_STYLE:
 			if (strcmp(optarg, "table") && strcmp(optarg, "text")) {

@@ -6,6 +6,13 @@
 
 #include <stdio.h>
 
+const struct cmd_options updatepeer_options = {
+	.make = peer_opts_update_table,
+	.shortopts = "h",
+	.kinds = peer_opts_kinds,
+	.positional = COMPLETE_PEER,
+};
+
 int cmd_updatepeer(const struct cmd_env *env, int argc, char **argv)
 {
 	struct peer_opts o = { .cmd = "updatepeer", .update = true };

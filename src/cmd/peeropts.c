@@ -99,29 +99,53 @@ static int check_value(const struct peer_opts *o, enum attr_id id)
 	return 2;
 }
 
-int peer_opts_parse(struct peer_opts *o, int argc, char **argv)
+/* The options, from the attribute table: the parser's and the completion's. */
+static const struct option *make_longopts(struct optbuf *b, bool update)
 {
-	struct option longopts[2 * ATTR_COUNT + 4];
-	char negated[ATTR_COUNT][32];
 	size_t n = 0;
-	int c, ret = 2;
 
+	_Static_assert(2 * ATTR_COUNT + 4 <= sizeof(b->opts) / sizeof(b->opts[0]) &&
+			       ATTR_COUNT <= sizeof(b->names) / sizeof(b->names[0]),
+		       "struct optbuf is too small for the attribute table");
 	for (int i = 0; i < ATTR_COUNT; i++) {
 		if (!attrs[i].option)
 			continue;
-		longopts[n++] = (struct option){ attrs[i].option,
+		b->opts[n++] = (struct option){ attrs[i].option,
 			attrs[i].kind == KIND_BOOL ? no_argument : required_argument, NULL,
 			OPT_SET + i };
-		if (o->update && attrs[i].kind == KIND_BOOL) {
-			snprintf(negated[i], sizeof(negated[i]), "no-%s", attrs[i].option);
-			longopts[n++] = (struct option){ negated[i], no_argument, NULL, OPT_UNSET + i };
+		if (update && attrs[i].kind == KIND_BOOL) {
+			snprintf(b->names[i], sizeof(b->names[i]), "no-%s", attrs[i].option);
+			b->opts[n++] = (struct option){ b->names[i], no_argument, NULL, OPT_UNSET + i };
 		}
 	}
-	longopts[n++] = (struct option){ "privatekey-file", required_argument, NULL, OPT_KEYFILE };
-	if (!o->update)
-		longopts[n++] = (struct option){ "network", required_argument, NULL, OPT_NETWORK };
-	longopts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
-	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
+	b->opts[n++] = (struct option){ "privatekey-file", required_argument, NULL, OPT_KEYFILE };
+	if (!update)
+		b->opts[n++] = (struct option){ "network", required_argument, NULL, OPT_NETWORK };
+	b->opts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
+	b->opts[n] = (struct option){ NULL, 0, NULL, 0 };
+	return b->opts;
+}
+
+const struct option *peer_opts_add_table(struct optbuf *b)
+{
+	return make_longopts(b, false);
+}
+
+const struct option *peer_opts_update_table(struct optbuf *b)
+{
+	return make_longopts(b, true);
+}
+
+const struct option_kind peer_opts_kinds[] = {
+	{ "privatekey-file", COMPLETE_FILE },
+	{ NULL, 0 },
+};
+
+int peer_opts_parse(struct peer_opts *o, int argc, char **argv)
+{
+	struct optbuf buf;
+	const struct option *longopts = make_longopts(&buf, o->update);
+	int c, ret = 2;
 
 	optind = 0;
 	opterr = 0;

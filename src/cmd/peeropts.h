@@ -2,6 +2,7 @@
 #ifndef WGM_PEEROPTS_H
 #define WGM_PEEROPTS_H
 
+#include "cmd/commands.h"
 #include "store/attrs.h"
 #include "store/db.h"
 
@@ -24,6 +25,12 @@ struct peer_opts {
  * invalid value (with a message). Free with peer_opts_free even on error. */
 int peer_opts_parse(struct peer_opts *o, int argc, char **argv);
 void peer_opts_free(struct peer_opts *o);
+
+/* The option tables of addpeer and updatepeer (made from the attribute table in
+ * b), and the completion kinds of their values. */
+const struct option *peer_opts_add_table(struct optbuf *b);
+const struct option *peer_opts_update_table(struct optbuf *b);
+extern const struct option_kind peer_opts_kinds[];
 void peer_opts_usage(FILE *f, const char *cmd, bool update);
 
 /* Copies the values given on the command line into p. Returns 0, 2 when a

@@ -21,7 +21,7 @@ static int in_parent(int top, const struct staged *s,
 		return -1;
 	ret = fn(dir, base, s);
 	saved = errno;
-	close(dir);
+	outdir_close_parent(top, dir);
 	errno = saved;
 	return ret;
 }

@@ -20,10 +20,13 @@ bool outdir_path_ok(const char *rel);
 
 /* Opens the folder that holds rel (its components but the last), below top,
  * creating the missing ones 0700 when create. *base points into rel at the
- * last component. Returns a descriptor, or -1 with errno set (ELOOP when a
+ * last component. Returns a descriptor (top itself when rel has no folder),
+ * or -1 with errno set (ELOOP when a
  * component is a symbolic link, ENOTDIR when it is not a folder) and the
  * length of the failing prefix of rel in *bad. */
 int outdir_open_parent(int top, const char *rel, bool create, const char **base, size_t *bad);
+/* Closes what outdir_open_parent gave (top itself, for a file at the top). */
+void outdir_close_parent(int top, int dir);
 
 /* Creates ".BASE.wgm-tmp-XXXXXX" in dir, 0600, exclusively, for writing; its
  * name goes into name (OUTDIR_TMP_MAX bytes). A descriptor, or -1, errno set. */

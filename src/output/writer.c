@@ -178,7 +178,9 @@ static void stage_in(struct writer *w, struct slot *s, int dir, const char *base
 		fail(w, s, "%s/%s: %s", w->shown, rel, strerror(errno));
 		return;
 	}
-	if (fstatat(dir, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+	/* (A new file costs no stat: the open said it is not there.) */
+	if (fd >= 0 ? fstat(fd, &st) == 0
+		    : errno == ELOOP && fstatat(dir, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		const char *db = protected_as(w, &st);
 		existed = true;
 		if (db)
@@ -254,7 +256,7 @@ static void stage(struct writer *w, struct slot *s, const struct out_file *f)
 		return;
 	}
 	stage_in(w, s, dir, base, rel, f);
-	close(dir);
+	outdir_close_parent(w->top, dir);
 }
 
 static void render_slice(void *ctx, size_t from, size_t to)
@@ -343,7 +345,7 @@ static bool exists_below(int top, const char *rel)
 	if (dir < 0)
 		return false;
 	found = fstatat(dir, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
-	close(dir);
+	outdir_close_parent(top, dir);
 	return found;
 }
 
