@@ -10,13 +10,10 @@
 #include "importer/wgparse.h"
 #include "lib/keys.h"
 #include "unit.h"
+#include "fixtures.h"
 
 #include <sys/socket.h>
 
-#define PRIV_A "yJndNh80ToNWGOfDlbtho1wHAEZGa7ZhNpsHf7AJVUM="
-#define PUB_A "i7meQzK4IBhHlpmrK8vJoZNXX+XBmVDt486xd8MwiRo="
-#define PRIV_B "SEOaOjTrhR4do1iUrTTRRHZs6xCA3Q/H0yHW3ZpkHko="
-#define PUB_B "m6eYoandPFmLJTziliz1RXq0BsU2vUibM+ygy2WbvRg="
 #define PSK "VuIT3BaJ0lLg/CvihNs4crD7zjjYxAvMWzX5y3Ac2Gw="
 
 static int setup(void **state)
