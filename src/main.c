@@ -21,6 +21,8 @@ static const struct command commands[] = {
 	  &rotate_options },
 	{ "check", cmd_check, "find what would give broken or unsafe configurations",
 	  &check_options },
+	{ "import", cmd_import, "rebuild the database from existing wg-quick files",
+	  &import_options },
 	{ "deploy", cmd_deploy, "write and apply each peer's file on its host over ssh",
 	  &deploy_options },
 	{ "status", cmd_status, "compare the hosts' interfaces with the database",

@@ -1,10 +1,12 @@
 #include "cmd/commands.h"
 #include "store/db.h"
+#include "mesh/alloc.h"
 #include "mesh/lint.h"
 #include "cmd/peeropts.h"
 #include "lib/util.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 const struct cmd_options addpeer_options = {
 	.make = peer_opts_add_table,
@@ -18,6 +20,8 @@ int cmd_addpeer(const struct cmd_env *env, int argc, char **argv)
 	struct peer_opts o = { .cmd = "addpeer" };
 	struct db db = { 0 };
 	struct peer *p;
+	struct ipnet *nets = NULL;
+	char address[ALLOC_STRLEN] = "", why[256];
 	int ret;
 
 	if ((ret = peer_opts_parse(&o, argc, argv)) != 0 || o.help) {
@@ -25,6 +29,14 @@ int cmd_addpeer(const struct cmd_env *env, int argc, char **argv)
 			peer_opts_usage(stdout, o.cmd, false);
 		goto out_opts;
 	}
+	ret = 2;
+	if (o.n_networks && !(nets = calloc(o.n_networks, sizeof(*nets))))
+		goto out;
+	for (size_t i = 0; i < o.n_networks; i++)
+		if (alloc_parse_network(&nets[i], o.networks[i], why, sizeof(why)) < 0) {
+			err_msg("addpeer: --network: %s", why);
+			goto out;
+		}
 	ret = 1;
 	if (db_open(&db, env->database, DB_LOCK) < 0)
 		goto out;
@@ -34,11 +46,18 @@ int cmd_addpeer(const struct cmd_env *env, int argc, char **argv)
 			env->database);
 		goto out;
 	}
+	/* Chosen under the lock: a concurrent addpeer sees this one's address. */
+	if (!o.set[ATTR_ADDRESS] &&
+	    alloc_address(&db, nets, o.n_networks, address, why, sizeof(why)) < 0) {
+		err_msg("addpeer: %s; or give --address", why);
+		goto out;
+	}
 	if (!(p = db_add(&db))) {
 		err_msg("out of memory");
 		goto out;
 	}
-	if (peer_set(p, ATTR_NAME, o.name) < 0 || (ret = peer_opts_apply(&o, p)) != 0) {
+	if (peer_set(p, ATTR_NAME, o.name) < 0 || (*address && peer_set(p, ATTR_ADDRESS, address) < 0) ||
+	    (ret = peer_opts_apply(&o, p)) != 0) {
 		ret = ret ? ret : 1;
 		goto out;
 	}
@@ -56,8 +75,13 @@ int cmd_addpeer(const struct cmd_env *env, int argc, char **argv)
 	}
 	if (db_save(&db) < 0)
 		goto out;
+	if (*address) {
+		char q[QUOTED_LEN];
+		printf("Address of %s: %s\n", printable(o.name, q, sizeof(q)), address);
+	}
 	ret = 0;
 out:
+	free(nets);
 	db_close(&db);
 out_opts:
 	peer_opts_free(&o);

@@ -14,6 +14,7 @@ enum {
 	OPT_SET = 0x100,	/* + attribute id */
 	OPT_UNSET = 0x200,	/* + attribute id: --no-saveconfig */
 	OPT_KEYFILE = 0x300,
+	OPT_NETWORK = 0x400,
 };
 
 static int add_value(struct peer_opts *o, enum attr_id id, const char *v)
@@ -103,7 +104,7 @@ static const struct option *make_longopts(struct optbuf *b, bool update)
 {
 	size_t n = 0;
 
-	_Static_assert(2 * ATTR_COUNT + 3 <= sizeof(b->opts) / sizeof(b->opts[0]) &&
+	_Static_assert(2 * ATTR_COUNT + 4 <= sizeof(b->opts) / sizeof(b->opts[0]) &&
 			       ATTR_COUNT <= sizeof(b->names) / sizeof(b->names[0]),
 		       "struct optbuf is too small for the attribute table");
 	for (int i = 0; i < ATTR_COUNT; i++) {
@@ -118,6 +119,8 @@ static const struct option *make_longopts(struct optbuf *b, bool update)
 		}
 	}
 	b->opts[n++] = (struct option){ "privatekey-file", required_argument, NULL, OPT_KEYFILE };
+	if (!update)
+		b->opts[n++] = (struct option){ "network", required_argument, NULL, OPT_NETWORK };
 	b->opts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
 	b->opts[n] = (struct option){ NULL, 0, NULL, 0 };
 	return b->opts;
@@ -176,6 +179,14 @@ int peer_opts_parse(struct peer_opts *o, int argc, char **argv)
 			if (read_key(o, "--privatekey-file", optarg, &o->val[ATTR_PRIVATEKEY]))
 				return 1;
 			o->set[ATTR_PRIVATEKEY] = true;
+		} else if (c == OPT_NETWORK) {
+			char **grown = realloc(o->networks, (o->n_networks + 1) * sizeof(*grown));
+			if (!grown)
+				goto oom;
+			o->networks = grown;
+			if (!(o->networks[o->n_networks] = xstrdup(optarg)))
+				goto oom;
+			o->n_networks++;
 		} else if (optopt > 0 && optopt < 0x80) {
 			err_msg("%s: option -%c is not known", o->cmd, optopt);
 			goto usage;
@@ -204,8 +215,8 @@ int peer_opts_parse(struct peer_opts *o, int argc, char **argv)
 	}
 	if (!o->update && attr_warning(ATTR_NAME, o->name))
 		warn_msg("%s: NAME: %s", o->cmd, attr_warning(ATTR_NAME, o->name));
-	if (!o->update && (!o->set[ATTR_ADDRESS] || !*o->val[ATTR_ADDRESS])) {
-		err_msg("%s: --address is required", o->cmd);
+	if (o->n_networks && o->set[ATTR_ADDRESS]) {
+		err_msg("%s: --network chooses an address, --address gives one: not both", o->cmd);
 		goto usage;
 	}
 	for (int i = 0; i < ATTR_COUNT; i++)
@@ -222,6 +233,11 @@ usage:
 
 void peer_opts_free(struct peer_opts *o)
 {
+	for (size_t i = 0; i < o->n_networks; i++)
+		free(o->networks[i]);
+	free(o->networks);
+	o->networks = NULL;
+	o->n_networks = 0;
 	for (int i = 0; i < ATTR_COUNT; i++) {
 		key_wipe_str(o->val[i]);
 		free(o->val[i]);
@@ -265,7 +281,7 @@ static void help_line(FILE *f, const char *left, const char *text, const char *s
 void peer_opts_usage(FILE *f, const char *cmd, bool update)
 {
 	fprintf(f, "usage: %s [-d DATABASE] %s NAME%s [OPTION]...\n\n%s\n\n", prog_name,
-		cmd, update ? "" : " --address ADDRESS",
+		cmd, update ? "" : " [--address ADDRESS]",
 		update ? "Change the given values of a peer of the database."
 		       : "Add a peer to the database.");
 	help_line(f, "NAME", "name that identifies the peer", NULL);
@@ -283,6 +299,11 @@ void peer_opts_usage(FILE *f, const char *cmd, bool update)
 			snprintf(undo, sizeof(undo), "do not %s", attrs[i].help);
 			help_line(f, left, undo, NULL);
 		}
+		if (i == ATTR_ADDRESS && !update)
+			help_line(f, "--network NET",
+				  "without --address: the subnet to take the lowest free address "
+				  "from (once for IPv4, once for IPv6); by default the one the "
+				  "peers share", NULL);
 		if (i == ATTR_PRIVATEKEY)
 			help_line(f, "--privatekey-file FILE",
 				  "read the private key from FILE, or standard input for - "

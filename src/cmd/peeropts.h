@@ -16,6 +16,9 @@ struct peer_opts {
 	bool set[ATTR_COUNT];
 	char *val[ATTR_COUNT];	/* lists joined by ',' */
 	bool help;
+	/* addpeer --network: the subnets to choose the Address from, as given */
+	char **networks;
+	size_t n_networks;
 };
 
 /* Parses argv (argv[0] is the command). Returns 0, or 2 on a usage error or an

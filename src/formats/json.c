@@ -13,7 +13,9 @@ int json_put_nets(struct buf *out, const struct ipnet *v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		char text[IPNET_STRLEN];
 		ipnet_format(&v[i], text);
-		if (buf_printf(out, "%s\"%s\"", i ? ", " : "", text) < 0)
+		/* (No printf: at 1000 nodes this runs a million times.) */
+		if ((i && buf_puts(out, ", ") < 0) || buf_putc(out, '"') < 0 ||
+		    buf_puts(out, text) < 0 || buf_putc(out, '"') < 0)
 			return -1;
 	}
 	return buf_putc(out, ']');
@@ -102,8 +104,8 @@ static int put_link(struct buf *out, const struct mesh_link *l, bool secrets)
 	if (buf_puts(out, ", \"allowed_ips\": ") < 0 ||
 	    json_put_nets(out, l->routes, l->n_routes) < 0 || buf_puts(out, ", ") < 0 ||
 	    put_number(out, "persistent_keepalive", l->keepalive, l->keepalive >= 0) < 0 ||
-	    buf_printf(out, ", \"has_preshared_key\": %s",
-		       l->preshared_key ? "true" : "false") < 0)
+	    buf_puts(out, l->preshared_key ? ", \"has_preshared_key\": true"
+					   : ", \"has_preshared_key\": false") < 0)
 		return -1;
 	if (secrets && l->preshared_key &&
 	    buf_printf(out, ", \"preshared_key\": \"%s\"", l->preshared_key) < 0)

@@ -83,7 +83,7 @@ int json_string(struct buf *out, const char *s)
 
 int json_member_string(struct buf *out, const char *key, const char *s)
 {
-	if (buf_printf(out, "\"%s\": ", key) < 0)
+	if (buf_putc(out, '"') < 0 || buf_puts(out, key) < 0 || buf_puts(out, "\": ") < 0)
 		return -1;
 	return s ? json_string(out, s) : buf_puts(out, "null");
 }

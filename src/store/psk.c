@@ -271,6 +271,38 @@ fail:
 	return -1;
 }
 
+int psk_put(struct psk_store *s, const char *name1, const char *name2, const char *key)
+{
+	struct psk_entry *grown, fresh = { 0 };
+	bool swap = strcmp(name1, name2) > 0;
+
+	fresh.a = xstrdup(swap ? name2 : name1);
+	fresh.b = xstrdup(swap ? name1 : name2);
+	if (!fresh.a || !fresh.b)
+		goto oom;
+	/* The capacity doubles at each power of two from 64, as push() grows it: the
+	 * 19900 pairs of 200 peers are not 19900 reallocations. */
+	if (s->count == 0 || (s->count >= 64 && !(s->count & (s->count - 1)))) {
+		size_t cap = s->count < 64 ? 64 : s->count * 2;
+		if (!(grown = realloc(s->v, cap * sizeof(*s->v))))
+			goto oom;
+		s->v = grown;
+	}
+	memcpy(fresh.key, key, sizeof(fresh.key));
+	s->v[s->count++] = fresh;
+	s->dirty = true;
+	return 0;
+oom:
+	entry_free(&fresh);
+	return -1;
+}
+
+void psk_put_done(struct psk_store *s)
+{
+	if (s->count)
+		qsort(s->v, s->count, sizeof(*s->v), cmp_entry);
+}
+
 size_t psk_rotate(struct psk_store *s, const char *name)
 {
 	size_t n = 0;

@@ -40,6 +40,12 @@ long psk_sync(struct psk_store *s, const struct db *db);
 /* The key of the pair, or NULL. */
 const char *psk_get(const struct psk_store *s, const char *name1, const char *name2);
 
+/* Adds the pair (name1, name2) with this key (valid base64), which the store
+ * must not hold yet (import); psk_put_done sorts the store after the last.
+ * 0, or -1 when out of memory. */
+int psk_put(struct psk_store *s, const char *name1, const char *name2, const char *key);
+void psk_put_done(struct psk_store *s);
+
 /* New keys for every pair that includes name (or every pair when name is NULL).
  * Returns the number of keys replaced. */
 size_t psk_rotate(struct psk_store *s, const char *name);

@@ -3,7 +3,8 @@
 #
 #   WG_MESHCONF=/abs/path/to/build/san/wg-meshconf tests/robust/run.sh [PART...]
 #
-# PART is one of: baddb cmdline probes files owner crash concurrency genkill (default: all).
+# PART is one of: baddb cmdline probes files owner crash concurrency genkill import
+# (default: all).
 # Every refused input must leave everything as it was: exit 1 or 2 (never 0, never
 # a signal, never a sanitizer report), a message on stderr that names the problem,
 # the database byte for byte unchanged and no file created (but the lock file).
@@ -881,15 +882,54 @@ part_owner() {
 }
 
 # ---------------------------------------------------------------------------
+# Part 9: import. The valid databases here (seed4.csv, the 200 peers of the crash
+# part, the 61 left by the concurrency part when it ran): genconfig, import of its
+# files into a new database, genconfig again must give the same files byte for
+# byte, in both AllowedIPs shapes and with preshared keys.
+
+import_round_trip() {
+	local name=$1 src=$2 shape
+	for shape in "" --legacy-allowedips --psk; do
+		local dir=$TMP/import
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		cp "$src" "$dir/database.csv"
+		chmod 600 "$dir/database.csv"
+		if ! (cd "$dir" && "$WGM" genconfig $shape -o a >/dev/null 2>&1 &&
+			"$WGM" -d new.csv import a >/dev/null 2>err &&
+			"$WGM" -d new.csv genconfig $shape -o b >/dev/null 2>&1 &&
+			diff -r a b >/dev/null); then
+			failed=$((failed + 1))
+			echo "FAIL import $name ${shape:-(default)}: not the same files again"
+			sed 's/^/    /' "$dir/err" 2>/dev/null | head -n 5
+		else
+			passed=$((passed + 1))
+		fi
+	done
+}
+
+part_import() {
+	local -x ASAN_OPTIONS=$ASAN_NO_LEAKS
+	echo "== import: genconfig, import, genconfig gives the same files"
+	import_round_trip seed4 "$HERE/seed4.csv"
+	mkdir -p "$TMP/import200"
+	make_db "$TMP/import200" 200
+	import_round_trip 200-peers "$TMP/import200/database.csv"
+	[[ -f $TMP/conc/database.csv ]] &&
+		import_round_trip concurrency "$TMP/conc/database.csv"
+	echo "   round trips done"
+}
+
+# ---------------------------------------------------------------------------
 
 main() {
 	local parts=("$@") part start
-	((${#parts[@]})) || parts=(baddb cmdline probes files owner crash concurrency genkill)
+	((${#parts[@]})) || parts=(baddb cmdline probes files owner crash concurrency genkill import)
 	for part in "${parts[@]}"; do
 		start=$SECONDS
 		case $part in
 		baddb | cmdline) "part_$part" ;;
-		probes | files | owner | crash | concurrency | genkill) "part_$part" ;;
+		probes | files | owner | crash | concurrency | genkill | import) "part_$part" ;;
 		*)
 			echo "run.sh: unknown part $part" >&2
 			exit 2

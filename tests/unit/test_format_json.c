@@ -11,12 +11,8 @@
 #include "mesh/model.h"
 #include "store/psk.h"
 #include "unit.h"
+#include "fixtures.h"
 
-#define PRIV_A "yJndNh80ToNWGOfDlbtho1wHAEZGa7ZhNpsHf7AJVUM="
-#define PUB_A "i7meQzK4IBhHlpmrK8vJoZNXX+XBmVDt486xd8MwiRo="
-#define PRIV_B "SEOaOjTrhR4do1iUrTTRRHZs6xCA3Q/H0yHW3ZpkHko="
-#define PRIV_C "2D34jpbTsU+KeBqfItTEbL5m7nYcBomWWJGTYCT6eko="
-#define PRIV_D "CGyR7goj/uGH3TQHgVknpb9ZBR+/yMfkve+kVNGBYlg="
 #define PSK_AB "n0dyjsEWxOUx2JQFm2DtSggFLTT58PAZrsZhxem2ZeQ="
 
 /* hub relays between c and d, which have no Endpoint. */

@@ -9,12 +9,8 @@
 #include "mesh/model.h"
 #include "store/psk.h"
 #include "unit.h"
+#include "fixtures.h"
 
-#define PRIV_A "yJndNh80ToNWGOfDlbtho1wHAEZGa7ZhNpsHf7AJVUM="
-#define PUB_A "i7meQzK4IBhHlpmrK8vJoZNXX+XBmVDt486xd8MwiRo="
-#define PRIV_B "SEOaOjTrhR4do1iUrTTRRHZs6xCA3Q/H0yHW3ZpkHko="
-#define PUB_B "m6eYoandPFmLJTziliz1RXq0BsU2vUibM+ygy2WbvRg="
-#define PRIV_C "2D34jpbTsU+KeBqfItTEbL5m7nYcBomWWJGTYCT6eko="
 
 static int setup(void **state)
 {
@@ -387,18 +383,6 @@ static void test_preshared_keys_and_secret_end(void **state)
 	psk_free(&store);
 }
 
-#define RELAY_CSV "Name,Address,Endpoint,PrivateKey,Relay\n"\
-	"r,10.0.0.1/24,r.example:51820," PRIV_A ",true\n"\
-	"a,10.0.0.2/24,," PRIV_B ",\n"\
-	"b,10.0.0.3/24,," PRIV_C ",\n"
-#define RELAY6_CSV "Name,Address,Endpoint,PrivateKey,Relay\n"\
-	"r,10.0.0.1/24,r.example:51820," PRIV_A ",true\n"\
-	"a,10.0.0.2/24,," PRIV_B ",\n"\
-	"b,\"10.0.0.3/24,fd00::3/64\",," PRIV_C ",\n"
-#define IDLE_CSV "Name,Address,Endpoint,PrivateKey,Relay\n"\
-	"r,10.0.0.1/24,r.example:51820," PRIV_A ",true\n"\
-	"a,10.0.0.2/24,," PRIV_B ",\n"\
-	"b,10.0.0.3/24,b.example:51820," PRIV_C ",\n"
 
 /* The relay's script turns forwarding on where it is off (IPv6 only where the
  * relay carries it), before anything else of the interface; no other node's. */

@@ -9,12 +9,8 @@
 #include "mesh/model.h"
 #include "store/psk.h"
 #include "unit.h"
+#include "fixtures.h"
 
-#define PRIV_A "yJndNh80ToNWGOfDlbtho1wHAEZGa7ZhNpsHf7AJVUM="
-#define PUB_A "i7meQzK4IBhHlpmrK8vJoZNXX+XBmVDt486xd8MwiRo="
-#define PRIV_B "SEOaOjTrhR4do1iUrTTRRHZs6xCA3Q/H0yHW3ZpkHko="
-#define PUB_B "m6eYoandPFmLJTziliz1RXq0BsU2vUibM+ygy2WbvRg="
-#define PRIV_C "2D34jpbTsU+KeBqfItTEbL5m7nYcBomWWJGTYCT6eko="
 
 static int setup(void **state)
 {
@@ -259,7 +255,7 @@ static void test_empty_database(void **state)
 	db_close(&db);
 }
 
-#define PRIV_D "GGVwA4xB3fWYBqmmnVTsKf6e/sMyh/DmhDAP7RjQU2c="
+#define PRIV_N1 "GGVwA4xB3fWYBqmmnVTsKf6e/sMyh/DmhDAP7RjQU2c="
 #define PRIV_E "OAjOMgutFY1Y6J91ixFUL7TIp7HcpXh8DaY+qZr5sFE="
 
 /* r1 (behind NAT, so it cannot relay), r2 and r3 relays, n1 n2 behind NAT. */
@@ -267,7 +263,7 @@ static const char relay_db[] = "Name,Address,Endpoint,PersistentKeepalive,Privat
 			       "r1,10.0.0.1/24,,," PRIV_A ",true\n"
 			       "r2,10.0.0.2/24,r2.example,," PRIV_B ",true\n"
 			       "r3,10.0.0.3/24,r3.example,," PRIV_C ",true\n"
-			       "n1,\"10.0.0.4/24, fd00::4/64\",,," PRIV_D ",\n"
+			       "n1,\"10.0.0.4/24, fd00::4/64\",,," PRIV_N1 ",\n"
 			       "n2,10.0.0.5/24,,10," PRIV_E ",\n";
 
 static void test_relay_is_the_first_reachable_one(void **state)
