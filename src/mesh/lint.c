@@ -427,10 +427,19 @@ static void check_reachability(struct run *r)
 		 * is the database's to report); 0 is none too. */
 		const char *ka = peer_get(n->row, ATTR_KEEPALIVE);
 		bool unparsed = n->auto_keepalive && *ka && strcasecmp(ka, "off");
-		if ((n->auto_keepalive && !unparsed) || !n->keepalive)
+		/* A keepalive the plan gives is said by genconfig's note (and here,
+		 * for check); one set to none by hand is a warning. */
+		if (n->auto_keepalive && !unparsed) {
+			if (r->o->pedantic)
+				report(r, LINT_NOTE, n->row, "PersistentKeepalive",
+				       "no Endpoint and no PersistentKeepalive: its file gets "
+				       "PersistentKeepalive = %d, so that its NAT keeps it reachable",
+				       PLAN_KEEPALIVE);
+		} else if (!n->keepalive) {
 			report(r, LINT_WARNING, n->row, "PersistentKeepalive",
-			       "no Endpoint and no PersistentKeepalive: no one can reach this "
-			       "peer until it sends first");
+			       "no Endpoint and PersistentKeepalive %s: no one can reach this "
+			       "peer until it sends first", *ka ? ka : "0");
+		}
 	}
 }
 
