@@ -85,13 +85,16 @@ sshd_start() {
 ListenAddress ${HOST_UL4[$name]}
 HostKey $WORKDIR/hostkey
 PidFile $d/sshd.pid
-AuthorizedKeysFile $WORKDIR/authorized_keys .ssh/authorized_keys
+AuthorizedKeysFile $WORKDIR/authorized_keys
 PermitRootLogin prohibit-password
 PasswordAuthentication no
 KbdInteractiveAuthentication no
 UsePAM no
 StrictModes no
 LogLevel ERROR
+# The user of scenario_sudo, who cannot read \$WORKDIR; not root's own keys.
+Match User wgms*
+    AuthorizedKeysFile .ssh/authorized_keys
 CFG
     # shellcheck disable=SC2016  # expanded by the inner sh
     ip netns exec "$ns" unshare -m sh -c \
@@ -302,7 +305,7 @@ sudo_user_del() {
     [[ -n ${SUDO_FILE:-} ]] && rm -f "$SUDO_FILE" "$SUDO_FILE.tmp"
     if [[ -n ${SUDO_USER_NAME:-} ]] && id -u "$SUDO_USER_NAME" >/dev/null 2>&1; then
         userdel -f "$SUDO_USER_NAME" 2>/dev/null
-        rm -rf "/home/$SUDO_USER_NAME"
+        rm -rf "/home/${SUDO_USER_NAME:?}"
     fi
     return 0
 }
@@ -319,18 +322,24 @@ scenario_sudo() {
     return "$rc"
 }
 
+# What a failed deploy must leave as it was: the file, the folder's entries,
+# the interface (less its counters).
+paris1_state() {
+    on_host paris1 sh -c 'sha256sum /etc/wireguard/paris1.conf; ls -A /etc/wireguard
+        wg show paris1 | grep -v -e handshake: -e transfer:'
+}
+
 sudo_paris1() {
     local rc=0 before conf user=$1
     "$WG_MESHCONF" -d "$DB" updatepeer paris1 --ssh "$user@paris1.com" --persistentkeepalive 21 >/dev/null
-    state() { on_host paris1 sh -c 'sha256sum /etc/wireguard/paris1.conf; ls -A /etc/wireguard; wg show paris1 | grep -v handshake: | grep -v transfer:'; }
-    before=$(state)
+    before=$(paris1_state)
     deploy paris1 || rc=$?
     ((rc == 1)) || { err "deploy without --sudo exit $rc, not 1"; show_out; return 1; }
     expect_in_out "^paris1: failed: /etc/wireguard: Permission denied \(user $user\)$" || return 1
     rc=0; deploy paris1 --dry-run || rc=$?
     ((rc == 1)) || { err "deploy --dry-run without --sudo exit $rc, not 1"; show_out; return 1; }
     expect_in_out "^paris1: failed: /etc/wireguard: Permission denied" || return 1
-    [[ $(state) == "$before" ]] || { err "paris1 changed after a failed deploy:"; diff <(echo "$before") <(state) | sed 's/^/      /'; return 1; }
+    [[ $(paris1_state) == "$before" ]] || { err "paris1 changed after a failed deploy:"; diff <(echo "$before") <(paris1_state) | sed 's/^/      /'; return 1; }
     deploy paris1 --sudo || { err "deploy --sudo failed"; show_out; return 1; }
     expect_in_out '^paris1: updated live$' || return 1
     on_host paris1 wg show paris1 persistent-keepalive | grep -q '	21$' ||
@@ -344,6 +353,10 @@ sudo_paris1() {
     rc=0; tool status paris1 "${SSHOPT[@]}" || rc=$?
     ((rc == 1)) || { err "status without --sudo exit $rc, not 1"; show_out; return 1; }
     expect_in_out "status: paris1: /etc/wireguard: Permission denied \(user $user\)$" || return 1
+    # A folder the login reads: then it is wg show that needs root.
+    rc=0; tool status paris1 --remote-dir /tmp "${SSHOPT[@]}" || rc=$?
+    ((rc == 1)) || { err "status --remote-dir /tmp without --sudo exit $rc, not 1"; show_out; return 1; }
+    expect_in_out "status: paris1: wg show paris1: .*(Permission denied|not permitted) \(user $user\)$" || return 1
     tool status paris1 --sudo "${SSHOPT[@]}" || { err "status --sudo failed"; show_out; return 1; }
     expect_in_out 'paris1 .* tokyo1 .* up ' || return 1
     tool verify paris1 "${SSHOPT[@]}" || { err "verify of paris1 (as $user) failed"; show_out; return 1; }
