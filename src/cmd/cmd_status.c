@@ -41,7 +41,7 @@ struct ctx {
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: %s [-d DATABASE] status [NAME...] [--json] [--local]\n"
-		   "              [SSH OPTIONS]\n\n"
+		   "              [--sudo] [SSH OPTIONS]\n\n"
 		   "Read `wg show IF dump` on each peer's host over ssh and compare it with\n"
 		   "the database: public key, peers missing or extra, AllowedIPs, preshared\n"
 		   "keys, listen port. Then a table of every pair: latest handshake (stale\n"
@@ -50,7 +50,8 @@ static void usage(FILE *f)
 		   "  NAME                     only these peers' hosts (default: all)\n"
 		   "  --json                   the same as JSON\n"
 		   "  --local                  read this machine's interface without ssh (one\n"
-		   "                           NAME: the peer this machine is)\n",
+		   "                           NAME: the peer this machine is)\n"
+		   "  --sudo                   read the hosts' interfaces with sudo -n\n",
 		prog_name, STALE_AFTER);
 	remote_opts_usage(f);
 	fputs("  -h, --help               show this help and exit\n", f);
@@ -59,6 +60,7 @@ static void usage(FILE *f)
 static const struct option longopts[] = {
 	{ "json", no_argument, NULL, 'J' },
 	{ "local", no_argument, NULL, 'l' },
+	{ "sudo", no_argument, NULL, 'S' },
 	{ "help", no_argument, NULL, 'h' },
 	REMOTE_LONGOPTS,
 	{ NULL, 0, NULL, 0 },
@@ -94,6 +96,9 @@ static int parse(struct status_opts *o, int argc, char **argv)
 		case 'l':
 			o->local = true;
 			break;
+		case 'S':
+			o->r.ssh.sudo = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return -1;
@@ -108,6 +113,12 @@ static int parse(struct status_opts *o, int argc, char **argv)
 	}
 	if (o->local && argc - optind != 1) {
 		err_msg("status: --local needs exactly one NAME: the peer this machine is");
+		fprintf(stderr, "Try '%s status --help'.\n", prog_name);
+		return 2;
+	}
+	if (o->local && o->r.ssh.sudo) {
+		err_msg("status: --sudo is for the hosts; with --local, run wg-meshconf "
+			"itself with sudo");
 		fprintf(stderr, "Try '%s status --help'.\n", prog_name);
 		return 2;
 	}

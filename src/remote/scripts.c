@@ -4,6 +4,9 @@
 const char script_probe[] =
 	"export LC_ALL=C\n"
 	"d=$1 i=$2 f=$1/$2.conf\n"
+	/* Not root (no --sudo): say so, rather than take the host for empty. */
+	"if [ -d \"$d\" ] && { [ ! -r \"$d\" ] || [ ! -x \"$d\" ]; }; then\n"
+	"  echo \"$d: Permission denied (user $(id -un))\" >&2; exit 1; fi\n"
 	"if [ -d /run/systemd/system ]; then echo 'systemd 1'; else echo 'systemd 0'; fi\n"
 	"if [ -f \"$f\" ]; then\n"
 	"  c=$(cat -- \"$f\" && echo x) || exit 1\n"
@@ -11,7 +14,12 @@ const char script_probe[] =
 	"else echo 'conf -'; fi\n"
 	"if u=$(wg show \"$i\" dump 2>/dev/null); then\n"
 	"  printf 'dump %s\\n%s\\n' \"$((${#u} + 1))\" \"$u\"\n"
-	"else echo 'dump -'; fi\n";
+	"else\n"
+	"  e=$(wg show \"$i\" dump 2>&1 >/dev/null)\n"
+	"  case $e in *'not permitted'*|*'ermission denied'*)\n"
+	"    echo \"wg show $i: $e (user $(id -un))\" >&2; exit 1;; esac\n"
+	"  echo 'dump -'\n"
+	"fi\n";
 
 const char script_apply[] =
 	"export LC_ALL=C\n"

@@ -24,7 +24,7 @@ source "$HERE/lib.sh"
 
 PASSED=0 FAILED=0
 declare -A SSHD_PID
-CTRL_NS=''
+CTRL_NS='' SUDO_USER_NAME='' SUDO_FILE=''
 
 # ----------------------------------------------------------------------------
 # hosts with sshd
@@ -92,6 +92,9 @@ KbdInteractiveAuthentication no
 UsePAM no
 StrictModes no
 LogLevel ERROR
+# The user of scenario_sudo, who cannot read \$WORKDIR; not root's own keys.
+Match User wgms*
+    AuthorizedKeysFile .ssh/authorized_keys
 CFG
     # shellcheck disable=SC2016  # expanded by the inner sh
     ip netns exec "$ns" unshare -m sh -c \
@@ -283,6 +286,83 @@ scenario_restart_survives_drop() {
     deploy germany1 || { err "deploy failed"; show_out; return 1; }
 }
 
+# sudo_user_add NAME: a user that ssh logs in as (the test key in its
+# authorized_keys) and that may run anything as root through sudo without a
+# password (a file of /etc/sudoers.d/, checked by visudo); removed by cleanup.
+sudo_user_add() {
+    SUDO_USER_NAME=$1 SUDO_FILE=/etc/sudoers.d/wg-meshconf-e2e-$RUN_ID
+    # '*', not useradd's '!': without PAM, sshd refuses a locked account.
+    useradd -M -d "/home/$1" -s /bin/sh -p '*' "$1" || return 1
+    install -d -o "$1" -m 0755 "/home/$1" "/home/$1/.ssh"
+    install -o "$1" -m 0644 "$WORKDIR/id.pub" "/home/$1/.ssh/authorized_keys"
+    printf '%s ALL=(root) NOPASSWD: ALL\n' "$1" >"$SUDO_FILE.tmp"
+    chmod 0440 "$SUDO_FILE.tmp"
+    visudo -qcf "$SUDO_FILE.tmp" || { err "visudo refuses the sudoers file"; rm -f "$SUDO_FILE.tmp"; return 1; }
+    mv "$SUDO_FILE.tmp" "$SUDO_FILE"
+}
+
+sudo_user_del() {
+    [[ -n ${SUDO_FILE:-} ]] && rm -f "$SUDO_FILE" "$SUDO_FILE.tmp"
+    if [[ -n ${SUDO_USER_NAME:-} ]] && id -u "$SUDO_USER_NAME" >/dev/null 2>&1; then
+        userdel -f "$SUDO_USER_NAME" 2>/dev/null
+        rm -rf "/home/${SUDO_USER_NAME:?}"
+    fi
+    return 0
+}
+
+# A host where ssh logs in as a user who is not root: deploy fails there,
+# naming the host and the folder, and changes nothing; deploy --sudo applies
+# the file (root's, 0600) and the interface runs it; verify reaches it.
+scenario_sudo() {
+    local rc=0
+    sudo_user_add "wgms${RUN_ID#dp}" || return 1
+    sudo_paris1 "wgms${RUN_ID#dp}" || rc=$?
+    # Back to root for the next scenario, whatever happened.
+    "$WG_MESHCONF" -d "$DB" updatepeer paris1 --ssh '' >/dev/null
+    return "$rc"
+}
+
+# What a failed deploy must leave as it was: the file, the folder's entries,
+# the interface (less its counters).
+paris1_state() {
+    on_host paris1 sh -c 'sha256sum /etc/wireguard/paris1.conf; ls -A /etc/wireguard
+        wg show paris1 | grep -v -e handshake: -e transfer:'
+}
+
+sudo_paris1() {
+    local rc=0 before conf user=$1
+    "$WG_MESHCONF" -d "$DB" updatepeer paris1 --ssh "$user@paris1.com" --persistentkeepalive 21 >/dev/null
+    before=$(paris1_state)
+    deploy paris1 || rc=$?
+    ((rc == 1)) || { err "deploy without --sudo exit $rc, not 1"; show_out; return 1; }
+    expect_in_out "^paris1: failed: /etc/wireguard: Permission denied \(user $user\)$" || return 1
+    rc=0; deploy paris1 --dry-run || rc=$?
+    ((rc == 1)) || { err "deploy --dry-run without --sudo exit $rc, not 1"; show_out; return 1; }
+    expect_in_out "^paris1: failed: /etc/wireguard: Permission denied" || return 1
+    [[ $(paris1_state) == "$before" ]] || { err "paris1 changed after a failed deploy:"; diff <(echo "$before") <(paris1_state) | sed 's/^/      /'; return 1; }
+    deploy paris1 --sudo || { err "deploy --sudo failed"; show_out; return 1; }
+    expect_in_out '^paris1: updated live$' || return 1
+    on_host paris1 wg show paris1 persistent-keepalive | grep -q '	21$' ||
+        { err "paris1's interface does not run the new file"; return 1; }
+    conf=$(on_host paris1 stat -c '%a %U %G' /etc/wireguard/paris1.conf)
+    [[ $conf == "600 root root" ]] || { err "paris1.conf is $conf, not 600 root root"; return 1; }
+    cmp -s <(on_host paris1 cat /etc/wireguard/paris1.conf) <("$WG_MESHCONF" -d "$DB" genconfig paris1 --file - 2>/dev/null) ||
+        { err "paris1.conf is not what genconfig writes"; return 1; }
+    deploy paris1 --sudo || { err "second deploy --sudo failed"; show_out; return 1; }
+    expect_in_out '^paris1: unchanged$' || return 1
+    rc=0; tool status paris1 "${SSHOPT[@]}" || rc=$?
+    ((rc == 1)) || { err "status without --sudo exit $rc, not 1"; show_out; return 1; }
+    expect_in_out "status: paris1: /etc/wireguard: Permission denied \(user $user\)$" || return 1
+    # A folder the login reads: then it is wg show that needs root.
+    rc=0; tool status paris1 --remote-dir /tmp "${SSHOPT[@]}" || rc=$?
+    ((rc == 1)) || { err "status --remote-dir /tmp without --sudo exit $rc, not 1"; show_out; return 1; }
+    expect_in_out "status: paris1: wg show paris1: .*(Permission denied|not permitted) \(user $user\)$" || return 1
+    tool status paris1 --sudo "${SSHOPT[@]}" || { err "status --sudo failed"; show_out; return 1; }
+    expect_in_out 'paris1 .* tokyo1 .* up ' || return 1
+    tool verify paris1 "${SSHOPT[@]}" || { err "verify of paris1 (as $user) failed"; show_out; return 1; }
+    expect_in_out '^4/4 pairs answer$' || return 1
+}
+
 scenario_sshd_stopped() {
     local rc=0
     kill "${SSHD_PID[shanghai1]}"
@@ -325,6 +405,7 @@ run() {
 cleanup() {
     local ns
     teardown_run "$RUN_ID"
+    sudo_user_del
     for ns in "${HOST_NS[@]}" "$CTRL_NS"; do [[ -n $ns ]] && rm -rf "/etc/netns/$ns"; done
     [[ -n ${WORKDIR:-} && $FAILED == 0 ]] && rm -rf "$WORKDIR"
     return 0
@@ -335,13 +416,17 @@ cleanup() {
 keep() {
     declare -p RUN_ID HOST_NS SSHD_PID CTRL_NS DB WORKDIR >"$WORKDIR/keep"
     say "kept: source $WORKDIR/keep; clean up with: source tests/e2e/lib.sh; teardown_run \$RUN_ID"
+    [[ -n ${SUDO_USER_NAME:-} ]] && say "and: userdel -f $SUDO_USER_NAME; rm -rf /home/$SUDO_USER_NAME $SUDO_FILE"
 }
 
 main() {
     local c
     check_prereqs
-    for c in ssh ssh-keygen nsenter unshare timeout ss; do
-        command -v "$c" >/dev/null || prereq_missing "command '$c' not found (Debian: apt-get install openssh-client util-linux coreutils iproute2)"
+    for c in ssh ssh-keygen nsenter unshare timeout ss useradd userdel; do
+        command -v "$c" >/dev/null || prereq_missing "command '$c' not found (Debian: apt-get install openssh-client util-linux coreutils iproute2 passwd)"
+    done
+    for c in sudo visudo; do
+        command -v "$c" >/dev/null || prereq_missing "command '$c' not found (Debian: apt-get install sudo)"
     done
     [[ -x /usr/sbin/sshd ]] || prereq_missing "/usr/sbin/sshd not found (Debian: apt-get install openssh-server)"
     RUN_ID=dp$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
@@ -370,6 +455,9 @@ main() {
     run scenario_keepalive_removed
     run scenario_key_changed_by_hand
     run scenario_failing_hook
+    # Before the restart of germany1: after it, paris1's session to germany1
+    # is stale until WireGuard gives up on it (~15 s), and verify would wait.
+    run scenario_sudo
     run scenario_restart_survives_drop
     run scenario_sshd_stopped
     say "$PASSED passed, $FAILED failed"
