@@ -116,6 +116,12 @@ int remote_load(struct remote_mesh *rm, const struct cmd_env *env, const char *c
 	memset(rm, 0, sizeof(*rm));
 	if (db_open(&rm->db, env->database, DB_MUST_EXIST | (use_psk && update ? DB_LOCK : 0)) < 0)
 		return -1;
+	/* One model for the checks and the files, as genconfig: its public keys
+	 * are derived once; the preshared keys join it once the store is loaded. */
+	if (mesh_build(&rm->mesh, &rm->db, &mo) < 0)
+		return -1;
+	rm->built = true;
+	lo.mesh = &rm->mesh;
 	if ((errors = lint_db(&rm->db, &lo)) != 0) {
 		if (errors > 0)
 			err_msg("%s: %ld error%s in %s: nothing done", cmd, errors,
@@ -129,11 +135,8 @@ int remote_load(struct remote_mesh *rm, const struct cmd_env *env, const char *c
 			return -1;
 		if (update && psk_update(&rm->psk, &rm->db) < 0)
 			return -1;
-		mo.psk = &rm->psk;
+		rm->mesh.opts.psk = &rm->psk;
 	}
-	if (mesh_build(&rm->mesh, &rm->db, &mo) < 0)
-		return -1;
-	rm->built = true;
 	return 0;
 }
 
