@@ -261,11 +261,45 @@ int lock_wait(int fd, const char *name, const char *lock)
 	return 0;
 }
 
+int lock_open_at(int dir, const char *name, const struct stat *owner, mode_t *kind)
+{
+	/* Without blocking: a FIFO there would block the open. */
+	int fd = openat(dir, name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY,
+			0600);
+	struct stat st;
+
+	*kind = 0;
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0) {
+		int saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		*kind = st.st_mode;
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	/* Root (sudo) beside a user's files: the lock it creates, or one that a
+	 * root run of an older version left, goes to their owner, who could not
+	 * open it any more. Only a lock of root's under this one name (a single
+	 * link): a hard link to another file is never given away. A file system
+	 * without owners refuses, and the lock stays root's, as before. */
+	if (owner && geteuid() == 0 && st.st_uid == 0 && st.st_nlink == 1 &&
+	    (owner->st_uid != st.st_uid || owner->st_gid != st.st_gid))
+		give_to(fd, owner->st_uid, owner->st_gid);
+	return fd;
+}
+
 int lock_beside(const char *path, const char *name)
 {
 	char *lock = sibling(path, ".lock"), q[QUOTED_LEN];
 	const char *shown;
-	struct stat st, db;
+	struct stat db;
+	mode_t kind = 0;
 	int fd = -1;
 
 	if (!lock) {
@@ -274,30 +308,22 @@ int lock_beside(const char *path, const char *name)
 	}
 	/* ".database.csv.lock" beside "database.csv", not "./.database.csv.lock". */
 	shown = printable(strchr(path, '/') ? lock : lock + 2, q, sizeof(q));
-	/* Without blocking: a FIFO there would block the open. */
-	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0600);
+	fd = lock_open_at(AT_FDCWD, lock, stat(path, &db) == 0 && S_ISREG(db.st_mode) ? &db : NULL,
+			  &kind);
 	if (fd < 0 && errno == EISDIR) {
 		err_msg("%s: cannot lock the database: %s is a folder, not a regular file", name,
 			shown);
 		goto fail;
 	}
-	if (fd < 0 || fstat(fd, &st) < 0) {
+	if (fd < 0 && kind) {
+		err_msg("%s: cannot lock the database: %s is %s, not a regular file", name,
+			shown, regfile_kind(kind));
+		goto fail;
+	}
+	if (fd < 0) {
 		err_msg("%s: cannot lock the database: %s", name, strerror(errno));
 		goto fail;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		err_msg("%s: cannot lock the database: %s is %s, not a regular file", name,
-			shown, regfile_kind(st.st_mode));
-		goto fail;
-	}
-	/* Root (sudo) beside a user's database: the lock it creates, or one that a
-	 * root run of an older version left, goes to the database's owner, who
-	 * could not open it any more. Only a lock of root's under this one name (a
-	 * single link): a hard link to another file is never given away. A file
-	 * system without owners refuses, and the lock stays root's, as before. */
-	if (geteuid() == 0 && st.st_uid == 0 && st.st_nlink == 1 && stat(path, &db) == 0 &&
-	    S_ISREG(db.st_mode) && (db.st_uid != st.st_uid || db.st_gid != st.st_gid))
-		give_to(fd, db.st_uid, db.st_gid);
 	if (lock_wait(fd, name, shown) < 0) {
 		err_msg("%s: cannot lock the database: %s", name, strerror(errno));
 		goto fail;

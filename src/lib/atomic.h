@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 /* Replaces path with len bytes of data. A new file is created 0600 and given
@@ -34,6 +35,14 @@ int path_split(const char *path, char **dir, char **base);
  * user's database is given to that user. Returns the locked descriptor (close
  * it to unlock), or -1 after a message "NAME: cannot lock the database: ...". */
 int lock_beside(const char *path, const char *name);
+
+/* Opens the lock file name in the folder dir (AT_FDCWD: name is a path),
+ * creating it 0600, without following a link and without blocking on a FIFO.
+ * A lock that root made (or left) under this one name is given to the owner
+ * and group of *owner when they differ (NULL: to nobody). Returns the
+ * descriptor, not yet locked; or -1 with errno set, and *kind the file type
+ * when what is there is not a regular file (else 0). */
+int lock_open_at(int dir, const char *name, const struct stat *owner, mode_t *kind);
 
 /* flock(fd, LOCK_EX), saying on stderr once it has waited a second
  * "NAME: waiting for process PID (COMMAND), which holds the lock LOCK" (the

@@ -441,39 +441,26 @@ out:
  * waited for with a message naming the holder after a second. */
 static int lock_folder(struct writer *w)
 {
-	int fd = openat(w->top, OUTDIR_LOCK, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
-			0600);
-	struct stat st, top;
+	struct stat top;
+	mode_t kind;
 	char *shown = NULL;
-	int ret = -1;
+	int fd = fstat(w->top, &top) == 0 ? lock_open_at(w->top, OUTDIR_LOCK, &top, &kind) : -1;
 
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &st) < 0)
-		goto out;
-	if (!S_ISREG(st.st_mode)) {
-		errno = EINVAL;
-		goto out;
-	}
-	if (geteuid() == 0 && st.st_uid == 0 && st.st_nlink == 1 && fstat(w->top, &top) == 0 &&
-	    top.st_uid != 0 && fchown(fd, top.st_uid, top.st_gid) < 0) {
-		/* The lock works all the same; only its owner is not the user's. */
-	}
 	if (asprintf(&shown, "%s/%s", w->shown, OUTDIR_LOCK) < 0) {
-		shown = NULL;
+		close(fd);
 		errno = ENOMEM;
-		goto out;
+		return -1;
 	}
-	if (lock_wait(fd, w->shown, shown) == 0)
-		ret = fd;
-out:
-	free(shown);
-	if (ret < 0) {
+	if (lock_wait(fd, w->shown, shown) < 0) {
 		int saved = errno;
 		close(fd);
+		fd = -1;
 		errno = saved;
 	}
-	return ret;
+	free(shown);
+	return fd;
 }
 
 /* The single file of --file FILE - on standard output. */
