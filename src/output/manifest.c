@@ -1,6 +1,7 @@
 #include "output/manifest.h"
 
 #include "lib/buf.h"
+#include "lib/regfile.h"
 #include "output/outdir.h"
 
 #include <errno.h>
@@ -75,8 +76,8 @@ int manifest_read(int top, struct manifest *m)
 {
 	int fd = openat(top, OUTDIR_MANIFEST, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
-	char *text = NULL;
-	ssize_t got = 0;
+	char *text = NULL, why[REGFILE_WHY_LEN];
+	size_t len;
 	int ret = -1;
 
 	if (fd < 0)
@@ -88,14 +89,8 @@ int manifest_read(int top, struct manifest *m)
 		ret = 0;
 		goto out;
 	}
-	if (!(text = malloc((size_t)st.st_size + 1)))
+	if (regfile_read_fd(fd, MANIFEST_MAX, 0, &text, &len, why, sizeof(why)) < 0)
 		goto out;
-	for (size_t len = 0; len < (size_t)st.st_size; len += (size_t)got)
-		if ((got = read(fd, text + len, (size_t)st.st_size - len)) <= 0) {
-			st.st_size = (off_t)len;
-			break;
-		}
-	text[st.st_size] = '\0';
 	if (parse(m, text) == 0) {
 		m->found = true;
 		ret = 0;
