@@ -330,7 +330,6 @@ static int gather(struct writer *w, struct staged **all, size_t *n, struct manif
 			*dup = written->paths[i];
 			return -2;
 		}
-	written->found = true;
 	return 0;
 }
 
@@ -385,11 +384,11 @@ static void warn_left_unlisted(const struct writer *w, const struct manifest *wr
 /* The new manifest: what was written now, and what an earlier run wrote that is
  * still there (merged when partial; else reported, and kept listed until it
  * is removed, so that each run reports it again). */
-static int update_manifest(struct writer *w, struct manifest *written, bool *changed)
+static int update_manifest(struct writer *w, struct manifest *written)
 {
 	struct manifest old = MANIFEST_INIT, next = MANIFEST_INIT;
-	size_t len = 0, oldlen = 0;
-	char *text = NULL, *oldtext = NULL;
+	size_t len = 0;
+	char *text = NULL;
 	int ret = -1;
 
 	if (manifest_read(w->top, &old) < 0)
@@ -409,28 +408,23 @@ static int update_manifest(struct writer *w, struct manifest *written, bool *cha
 			goto out;
 	}
 	manifest_sort(&next);
-	if (!(text = manifest_render(&next, &len)) ||
-	    (old.found && !(oldtext = manifest_render(&old, &oldlen))))
+	if (!(text = manifest_render(&next, &len)))
 		goto out;
-	*changed = !old.found || len != oldlen || memcmp(text, oldtext, len);
-	ret = 0;
-	if (*changed) {
-		struct out_file f = { .path = OUTDIR_MANIFEST, .data = { text, len, len + 1 },
-				      .mode = 0600 };
-		struct slot *s = &w->slots[0];
-		const char *failed, *undo;
-		s->count = 0;
-		s->error[0] = '\0';
-		stage_in(w, s, w->top, OUTDIR_MANIFEST, OUTDIR_MANIFEST, &f);
-		if (s->error[0] || commit_all(w->top, s->staged, s->count, w->o->durable,
-					      &failed, &undo) < 0)
-			ret = -1;
-		commit_release(w->top, s->staged, s->count);
-		s->count = 0;
-	}
+	/* Written as the other files are, and so left alone when it is already right. */
+	struct out_file f = { .path = OUTDIR_MANIFEST, .data = { text, len, len + 1 },
+			      .mode = 0600 };
+	struct slot *s = &w->slots[0];
+	const char *failed, *undo;
+	s->count = 0;
+	s->error[0] = '\0';
+	stage_in(w, s, w->top, OUTDIR_MANIFEST, OUTDIR_MANIFEST, &f);
+	if (!s->error[0] &&
+	    commit_all(w->top, s->staged, s->count, w->o->durable, &failed, &undo) == 0)
+		ret = 0;
+	commit_release(w->top, s->staged, s->count);
+	s->count = 0;
 out:
 	free(text);
-	free(oldtext);
 	manifest_free(&old);
 	manifest_free(&next);
 	return ret;
@@ -565,8 +559,7 @@ long writer_run(const struct writer_opts *o, writer_render_fn *render, void *ctx
 		goto out;
 	}
 	ret = (long)n;
-	bool changed;
-	if (!o->file && update_manifest(w, &written, &changed) < 0)
+	if (!o->file && update_manifest(w, &written) < 0)
 		warn_msg("%s/%s: the list of the files written could not be kept (%s): the "
 			 "next run cannot tell which files are left over", w->shown,
 			 OUTDIR_MANIFEST, strerror(errno));
