@@ -40,8 +40,7 @@ int path_split(const char *path, char **dir, char **base)
 
 /* Temporary files are ".BASE.wgm-tmp-XXXXXX": a name no user file has, so that
  * atomic_remove_stale removes ours only. */
-#define TMP_MARK ".wgm-tmp-"
-#define TMP_SUFFIX TMP_MARK "XXXXXX"
+#define TMP_SUFFIX ATOMIC_TMP_MARK "XXXXXX"
 
 static char *sibling(const char *path, const char *suffix)
 {
@@ -374,28 +373,34 @@ out:
 	return ret;
 }
 
+bool atomic_is_tmpname(const char *name, const char *base)
+{
+	size_t mlen = strlen(ATOMIC_TMP_MARK), len = strlen(name);
+	const char *mark;
+
+	/* "." BASE (not empty), the mark, six letters: the mark is the one before
+	 * the last six characters, whatever BASE holds. */
+	if (name[0] != '.' || len < 2 + mlen + 6)
+		return false;
+	mark = name + len - 6 - mlen;
+	if (strncmp(mark, ATOMIC_TMP_MARK, mlen) || strspn(mark + mlen, ATOMIC_TMP_LETTERS) != 6)
+		return false;
+	return !base || ((size_t)(mark - name - 1) == strlen(base) &&
+			 !strncmp(name + 1, base, strlen(base)));
+}
+
 void atomic_remove_stale(const char *path)
 {
 	char *dir, *base;
 	DIR *d;
 	struct dirent *e;
-	size_t blen;
 
 	if (path_split(path, &dir, &base) < 0)
 		return;
-	blen = strlen(base);
 	if ((d = opendir(dir))) {
-		while ((e = readdir(d))) {
-			const char *n = e->d_name;
-			/* Exactly "." BASE TMP_MARK and the six characters mkstemp chose. */
-			const char *rest = n + 1 + blen;
-			size_t mlen = strlen(TMP_MARK);
-			if (n[0] != '.' || strncmp(n + 1, base, blen) || strncmp(rest, TMP_MARK, mlen) ||
-			    strlen(rest + mlen) != 6 || strspn(rest + mlen,
-				"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") != 6)
-				continue;
-			unlinkat(dirfd(d), n, 0);
-		}
+		while ((e = readdir(d)))
+			if (atomic_is_tmpname(e->d_name, base))
+				unlinkat(dirfd(d), e->d_name, 0);
 		closedir(d);
 	}
 	free(dir);

@@ -21,6 +21,16 @@ int atomic_write(const char *path, const void *data, size_t len, mode_t mode);
 int atomic_write_as(const char *path, const void *data, size_t len, mode_t mode,
 		    const char *owner_of);
 
+/* Temporary files are "." BASE ATOMIC_TMP_MARK and six of ATOMIC_TMP_LETTERS
+ * (what mkstemp chooses): atomic_write's beside the database, and the output
+ * writer's beside each file it writes. */
+#define ATOMIC_TMP_MARK ".wgm-tmp-"
+#define ATOMIC_TMP_LETTERS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+/* True when the file name is one of those temporary files: of the file base,
+ * or of any (base NULL). */
+bool atomic_is_tmpname(const char *name, const char *base);
+
 /* Removes the temporary files atomic_write left beside path when it was killed
  * (".BASE.wgm-tmp-XXXXXX"); call it only while holding the lock of path. */
 void atomic_remove_stale(const char *path);

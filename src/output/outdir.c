@@ -1,5 +1,7 @@
 #include "output/outdir.h"
 
+#include "lib/atomic.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -8,8 +10,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#define TMP_LETTERS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 bool outdir_path_ok(const char *rel)
 {
@@ -85,9 +85,9 @@ int outdir_tmpfile(int dir, const char *base, char *name)
 		int fd;
 
 		for (int i = 0; i < 6; i++)
-			letters[i] = TMP_LETTERS[randombytes_uniform(sizeof(TMP_LETTERS) - 1)];
+			letters[i] = ATOMIC_TMP_LETTERS[randombytes_uniform(sizeof(ATOMIC_TMP_LETTERS) - 1)];
 		letters[6] = '\0';
-		if (snprintf(name, OUTDIR_TMP_MAX, ".%s" OUTDIR_TMP_MARK "%s", base, letters) >=
+		if (snprintf(name, OUTDIR_TMP_MAX, ".%s" ATOMIC_TMP_MARK "%s", base, letters) >=
 		    OUTDIR_TMP_MAX) {
 			errno = ENAMETOOLONG;
 			return -1;
@@ -97,24 +97,6 @@ int outdir_tmpfile(int dir, const char *base, char *name)
 			return fd;
 	}
 	return -1;
-}
-
-bool outdir_is_tmpname(const char *name)
-{
-	const char *mark = NULL, *p = name + 1;
-	const char *found;
-
-	if (name[0] != '.')
-		return false;
-	/* The last mark: BASE may hold the mark itself. */
-	while ((found = strstr(p, OUTDIR_TMP_MARK))) {
-		mark = found;
-		p = found + 1;
-	}
-	if (!mark || mark == name + 1)
-		return false;
-	mark += strlen(OUTDIR_TMP_MARK);
-	return strlen(mark) == 6 && strspn(mark, TMP_LETTERS) == 6;
 }
 
 /* Removes our temporary files in dir; descends into subfolders depth times. */
@@ -131,7 +113,7 @@ static size_t remove_in(int dir, int depth)
 	while ((e = readdir(d))) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
-		if (outdir_is_tmpname(e->d_name)) {
+		if (atomic_is_tmpname(e->d_name, NULL)) {
 			struct stat st;
 			if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 			    S_ISREG(st.st_mode) && unlinkat(dirfd(d), e->d_name, 0) == 0)

@@ -10,8 +10,7 @@
 /* The names the writer keeps in the folder for itself. */
 #define OUTDIR_LOCK ".wg-meshconf.lock"
 #define OUTDIR_MANIFEST ".wg-meshconf-manifest"
-/* Temporary files are ".BASE" OUTDIR_TMP_MARK and six letters or digits. */
-#define OUTDIR_TMP_MARK ".wgm-tmp-"
+/* Temporary files are named as atomic_write's (lib/atomic.h). */
 #define OUTDIR_TMP_MAX 300
 
 /* True when rel is a path the writer may write below the folder: relative,
@@ -31,9 +30,6 @@ void outdir_close_parent(int top, int dir);
 /* Creates ".BASE.wgm-tmp-XXXXXX" in dir, 0600, exclusively, for writing; its
  * name goes into name (OUTDIR_TMP_MAX bytes). A descriptor, or -1, errno set. */
 int outdir_tmpfile(int dir, const char *base, char *name);
-
-/* True when name is one of our temporary files. */
-bool outdir_is_tmpname(const char *name);
 
 /* Removes the temporary files that writers killed while writing left in top
  * and in its subfolders (not following links). Call it holding the folder's

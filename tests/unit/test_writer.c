@@ -9,6 +9,7 @@
 
 #include "output/outdir.h"
 #include "output/writer.h"
+#include "lib/atomic.h"
 #include "lib/keys.h"
 #include "unit.h"
 
@@ -235,9 +236,12 @@ static void test_leftovers_removed(void **state)
 	assert_int_equal(run(dir, &fx, 1, NULL), 1);
 	assert_int_equal(access(t1, F_OK), -1);
 	assert_int_equal(access(keep, F_OK), 0);
-	assert_true(outdir_is_tmpname(".a.wgm-tmp-.conf.wgm-tmp-zzzzzz"));
-	assert_false(outdir_is_tmpname(".wgm-tmp-zzzzzz"));
-	assert_false(outdir_is_tmpname("a.conf.wgm-tmp-zzzzzz"));
+	assert_true(atomic_is_tmpname(".a.wgm-tmp-.conf.wgm-tmp-zzzzzz", NULL));
+	assert_false(atomic_is_tmpname(".wgm-tmp-zzzzzz", NULL));
+	assert_false(atomic_is_tmpname("a.conf.wgm-tmp-zzzzzz", NULL));
+	assert_true(atomic_is_tmpname(".db.csv.wgm-tmp-Ab12Cd", "db.csv"));
+	assert_false(atomic_is_tmpname(".db.csv.wgm-tmp-Ab12Cd", "db"));
+	assert_false(atomic_is_tmpname(".db.csv.wgm-tmp-Ab12C!", "db.csv"));
 	free(t1);
 	free(keep);
 	tmpdir_remove(dir);
