@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 struct showpeers_opts {
@@ -148,19 +147,6 @@ usage:
 	return 2;
 }
 
-/* Screen width for wrapping: the terminal's, else $COLUMNS, else no limit. */
-static size_t screen_width(void)
-{
-	struct winsize ws;
-	const char *env = getenv("COLUMNS");
-
-	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col)
-		return ws.ws_col;
-	if (env && atoi(env) > 0)
-		return (size_t)atoi(env);
-	return 0;
-}
-
 /* The value a column shows for peer p: an attribute, the derived public key,
  * or a column the table does not know (a spreadsheet's "Notes"). */
 struct column {
@@ -293,10 +279,10 @@ static int show(const struct showpeers_opts *o, const struct db *db, const struc
 	}
 	struct table t = { cols, n, v.headers, v.colors, v.split, v.cells };
 	if (o->text) {
-		ret = table_print_text(stdout, &t, screen_width()) < 0;
+		ret = table_print_text(stdout, &t, table_screen_width()) < 0;
 	} else {
 		const char *no_color = getenv("NO_COLOR");
-		ret = table_print(stdout, &t, screen_width(),
+		ret = table_print(stdout, &t, table_screen_width(),
 				  isatty(STDOUT_FILENO) && !(no_color && *no_color)) < 0;
 	}
 out:
@@ -539,7 +525,7 @@ static int show_qr(const struct db *db, const struct mesh *m, const struct psk_s
 	format_report_unsupported(&format_qr, m, self, self + 1, false);
 	note_missing_psks(m, store, self);
 	/* On a terminal, a code it can show whole: a lower level if need be. */
-	cols = isatty(STDOUT_FILENO) ? screen_width() : 0;
+	cols = isatty(STDOUT_FILENO) ? table_screen_width() : 0;
 	if (qr_of_node(m, NULL, self, cols > 2 * QR_MARGIN_TERMINAL ?
 			(int)(cols - 2 * QR_MARGIN_TERMINAL) : 0, &q, err, sizeof(err)) < 0) {
 		err_msg("showpeers: %s", err);

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -288,16 +287,6 @@ static void print_json(const struct ctx *x, size_t n, time_t now)
 	printf("\n]\n");
 }
 
-static size_t screen_width(void)
-{
-	struct winsize ws;
-	const char *env = getenv("COLUMNS");
-
-	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col)
-		return ws.ws_col;
-	return env && atoi(env) > 0 ? (size_t)atoi(env) : 0;
-}
-
 static int print_table(const struct ctx *x, size_t n, time_t now)
 {
 	static const char *headers[] = { "Host", "Peer", "State", "Handshake", "Transfer",
@@ -332,7 +321,7 @@ static int print_table(const struct ctx *x, size_t n, time_t now)
 	if (rows) {
 		struct table t = { .cols = 6, .rows = rows, .headers = headers, .cells = cells };
 		const char *no_color = getenv("NO_COLOR");
-		if (table_print(stdout, &t, screen_width(),
+		if (table_print(stdout, &t, table_screen_width(),
 				isatty(STDOUT_FILENO) && !(no_color && *no_color)) < 0)
 			goto out;
 	}

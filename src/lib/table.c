@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 /* Narrowest a free-text column is squeezed to (its long words are cut). */
 #define MIN_SPLIT_COL 8
@@ -331,5 +333,17 @@ int table_print_text(FILE *f, const struct table *t, size_t width)
 			print_field(f, t->headers[c], v ? v : "", t->split && t->split[c], width);
 		}
 	}
+	return 0;
+}
+
+size_t table_screen_width(void)
+{
+	struct winsize ws;
+	const char *env = getenv("COLUMNS");
+
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col)
+		return ws.ws_col;
+	if (env && atoi(env) > 0)
+		return (size_t)atoi(env);
 	return 0;
 }

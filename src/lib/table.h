@@ -36,4 +36,8 @@ int table_print_text(FILE *f, const struct table *t, size_t width);
  * East Asian wide ones, none for combining marks, the escape's for the rest. */
 size_t table_text_width(const char *s);
 
+/* The width to fit a table to: the terminal's when standard output is one,
+ * else $COLUMNS, else 0 (no limit). */
+size_t table_screen_width(void);
+
 #endif
