@@ -351,28 +351,11 @@ static int print_relayed(const struct mesh *m, long only)
 	return 0;
 }
 
-/* A value as a JSON string. One that is not UTF-8 (a spreadsheet's extra
- * column can hold Latin-1) cannot be one: it goes as the table shows it,
- * quoted with escapes. */
-static int put_value(struct buf *out, const char *text)
-{
-	int rc = json_string(out, text);
-	char *q;
-
-	if (rc != JSON_EUTF8)
-		return rc;
-	if (!(q = quoted_dup(text)))
-		return -1;
-	rc = json_string(out, q);
-	free(q);
-	return rc;
-}
-
 static int put_member(struct buf *out, const char *key, const char *value)
 {
-	if (buf_puts(out, ",\n      ") < 0 || put_value(out, key) < 0 || buf_puts(out, ": ") < 0)
+	if (buf_puts(out, ",\n      ") < 0 || json_text(out, key) < 0 || buf_puts(out, ": ") < 0)
 		return -1;
-	return value ? put_value(out, value) : buf_puts(out, "null");
+	return value ? json_text(out, value) : buf_puts(out, "null");
 }
 
 /* NAME's preshared keys as "PresharedKeys": {"OTHER": KEY or null}. */
@@ -387,7 +370,7 @@ static int put_psks(struct buf *out, const struct db *db, const char *name,
 		const char *other = peer_get(&db->peers[i], ATTR_NAME);
 		if (!strcmp(other, name))
 			continue;
-		if (buf_puts(out, first ? "" : ", ") < 0 || put_value(out, other) < 0 ||
+		if (buf_puts(out, first ? "" : ", ") < 0 || json_text(out, other) < 0 ||
 		    buf_puts(out, ": ") < 0)
 			return -1;
 		const char *key = psk_get(store, name, other);
@@ -403,7 +386,7 @@ static int put_peer(struct buf *out, const struct showpeers_opts *o, const struc
 {
 	const struct peer *p = &db->peers[i];
 
-	if (buf_puts(out, "    {\n      \"Name\": ") < 0 || put_value(out, peer_get(p, ATTR_NAME)) < 0)
+	if (buf_puts(out, "    {\n      \"Name\": ") < 0 || json_text(out, peer_get(p, ATTR_NAME)) < 0)
 		return -1;
 	for (size_t a = 0; a < ATTR_COUNT; a++) {
 		if (a == ATTR_NAME || !db_column_used(db, (int)a))
@@ -443,8 +426,8 @@ static int show_json(const struct showpeers_opts *o, const struct db *db, const 
 		}
 	}
 	if (buf_puts(&out, "{\n  \"version\": 1,\n  \"database\": ") < 0 ||
-	    put_value(&out, db->path) < 0 || buf_puts(&out, ",\n  \"relay\": ") < 0 ||
-	    (m->relay >= 0 ? put_value(&out, m->nodes[m->relay].name) : buf_puts(&out, "null")) < 0 ||
+	    json_text(&out, db->path) < 0 || buf_puts(&out, ",\n  \"relay\": ") < 0 ||
+	    (m->relay >= 0 ? json_text(&out, m->nodes[m->relay].name) : buf_puts(&out, "null")) < 0 ||
 	    buf_puts(&out, ",\n  \"peers\": [") < 0)
 		goto oom;
 	for (size_t i = 0; i < db->count; i++) {
@@ -464,9 +447,9 @@ static int show_json(const struct showpeers_opts *o, const struct db *db, const 
 			if (r < 0 || !pair_shown(only, a, b))
 				continue;
 			if (buf_puts(&out, first ? "\n    {\"peers\": [" : ",\n    {\"peers\": [") < 0 ||
-			    put_value(&out, m->nodes[a].name) < 0 || buf_puts(&out, ", ") < 0 ||
-			    put_value(&out, m->nodes[b].name) < 0 ||
-			    buf_puts(&out, "], \"via\": ") < 0 || put_value(&out, m->nodes[r].name) < 0 ||
+			    json_text(&out, m->nodes[a].name) < 0 || buf_puts(&out, ", ") < 0 ||
+			    json_text(&out, m->nodes[b].name) < 0 ||
+			    buf_puts(&out, "], \"via\": ") < 0 || json_text(&out, m->nodes[r].name) < 0 ||
 			    buf_putc(&out, '}') < 0)
 				goto oom;
 			first = false;

@@ -1,5 +1,6 @@
 #include "cmd/commands.h"
 #include "cmd/remoteopts.h"
+#include "lib/json.h"
 #include "lib/parallel.h"
 #include "lib/table.h"
 #include "lib/util.h"
@@ -222,18 +223,13 @@ static void describe(const struct mesh *m, size_t self, size_t r, const struct w
 	p->state = p->age <= STALE_AFTER ? "up" : alive ? "stale" : "idle";
 }
 
+/* s as a JSON string on standard output. */
 static void json_str(const char *s)
 {
-	putchar('"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			printf("\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			printf("\\u%04x", *p);
-		else
-			putchar(*p);
-	}
-	putchar('"');
+	struct buf b = BUF_INIT;
+
+	fputs(json_text(&b, s) == 0 ? b.data : "null", stdout);
+	buf_free(&b);
 }
 
 static void print_json(const struct ctx *x, size_t n, time_t now)

@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int put_escape(struct buf *out, uint32_t cp)
@@ -79,6 +80,20 @@ oom:
 int json_string(struct buf *out, const char *s)
 {
 	return json_string_len(out, s, strlen(s));
+}
+
+int json_text(struct buf *out, const char *s)
+{
+	int rc = json_string(out, s);
+	char *q;
+
+	if (rc != JSON_EUTF8)
+		return rc;
+	if (!(q = quoted_dup(s)))
+		return -1;
+	rc = json_string(out, q);
+	free(q);
+	return rc;
 }
 
 int json_member_string(struct buf *out, const char *key, const char *s)

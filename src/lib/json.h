@@ -19,6 +19,9 @@
 int json_string_len(struct buf *out, const char *s, size_t len);
 /* json_string_len of a NUL-terminated string. */
 int json_string(struct buf *out, const char *s);
+/* json_string, and text that is not UTF-8 (a spreadsheet's Latin-1) as quoted()
+ * shows it on a terminal, with escapes, since JSON cannot carry it. 0 or -1. */
+int json_text(struct buf *out, const char *s);
 /* "KEY": STRING, or "KEY": null when s is NULL. key must be plain ASCII. */
 int json_member_string(struct buf *out, const char *key, const char *s);
 

@@ -116,6 +116,20 @@ static void test_member(void **state)
 	buf_free(&b);
 }
 
+/* Text that is not UTF-8 goes as a terminal would show it, escaped. */
+static void test_text_not_utf8_goes_quoted(void **state)
+{
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	assert_int_equal(json_text(&b, "Z\xfcrich"), 0);
+	assert_string_equal(b.data, "\"\\\"Z\\\\xfcrich\\\"\"");
+	buf_reset(&b);
+	assert_int_equal(json_text(&b, "caf\xc3\xa9"), 0);
+	assert_string_equal(b.data, "\"caf\xc3\xa9\"");
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -126,6 +140,7 @@ int main(void)
 		cmocka_unit_test(test_utf8_passes),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_member),
+		cmocka_unit_test(test_text_not_utf8_goes_quoted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
