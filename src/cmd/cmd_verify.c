@@ -51,21 +51,6 @@ static void usage(FILE *f)
 	fputs("  -h, --help               show this help and exit\n", f);
 }
 
-static int small_number(const char *opt, const char *arg, unsigned max, unsigned *out)
-{
-	char *end;
-	unsigned long v = strtoul(arg, &end, 10);
-
-	if (*arg < '1' || *arg > '9' || *end || v > max) {
-		char q[QUOTED_LEN];
-		err_msg("verify: %s: %s is not a whole number from 1 to %u", opt,
-			quoted(arg, q, sizeof(q)), max);
-		return -1;
-	}
-	*out = (unsigned)v;
-	return 0;
-}
-
 static const struct option longopts[] = {
 	{ "count", required_argument, NULL, 'c' },
 	{ "deadline", required_argument, NULL, 'w' },
@@ -86,6 +71,7 @@ const struct cmd_options verify_options = {
 
 static int parse(struct verify_opts *o, int argc, char **argv)
 {
+	unsigned long v;
 	int c, t;
 
 	optind = 0;
@@ -99,12 +85,14 @@ static int parse(struct verify_opts *o, int argc, char **argv)
 			continue;
 		switch (c) {
 		case 'c':
-			if (small_number("--count", optarg, 100, &o->count) < 0)
+			if (remote_opt_number("verify", "--count", optarg, 100, &v) < 0)
 				goto usage;
+			o->count = (unsigned)v;
 			break;
 		case 'w':
-			if (small_number("--deadline", optarg, 600, &o->deadline) < 0)
+			if (remote_opt_number("verify", "--deadline", optarg, 600, &v) < 0)
 				goto usage;
+			o->deadline = (unsigned)v;
 			break;
 		case 'h':
 			usage(stdout);

@@ -32,8 +32,8 @@ void remote_opts_init(struct remote_opts *o)
 	o->ssh.connect_timeout = 10;
 }
 
-static int number(const char *cmd, const char *opt, const char *arg, unsigned long max,
-		  unsigned long *out)
+int remote_opt_number(const char *cmd, const char *opt, const char *arg, unsigned long max,
+		      unsigned long *out)
 {
 	char *end;
 	unsigned long v;
@@ -69,12 +69,12 @@ int remote_opts_take(struct remote_opts *o, const char *cmd, int c, const char *
 	case 0x300:
 		return ssh_config_command(&o->ssh, arg) < 0 ? -1 : 1;
 	case 'j':
-		if (number(cmd, "--jobs", arg, PARALLEL_JOBS_LIMIT, &v) < 0)
+		if (remote_opt_number(cmd, "--jobs", arg, PARALLEL_JOBS_LIMIT, &v) < 0)
 			return -1;
 		o->jobs = v;
 		return 1;
 	case 0x301:
-		if (number(cmd, "--timeout", arg, 86400, &v) < 0)
+		if (remote_opt_number(cmd, "--timeout", arg, 86400, &v) < 0)
 			return -1;
 		o->timeout = (unsigned)v;
 		o->ssh.connect_timeout = o->timeout < 10 ? o->timeout : 10;

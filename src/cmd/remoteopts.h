@@ -43,6 +43,11 @@ void remote_opts_usage(FILE *f);
 
 void remote_opts_init(struct remote_opts *o);
 
+/* An option's value, a whole number from 1 to max: 0, or -1 after the message
+ * "CMD: OPT: "ARG" is not a whole number from 1 to MAX". */
+int remote_opt_number(const char *cmd, const char *opt, const char *arg, unsigned long max,
+		      unsigned long *out);
+
 /* Takes option c (from getopt_long) when it is one of ours: 1 taken, 0 not
  * ours, -1 a bad value (said, naming cmd). */
 int remote_opts_take(struct remote_opts *o, const char *cmd, int c, const char *arg);
