@@ -227,22 +227,29 @@ static int protect_db(struct protected *p, const struct db *db)
 {
 	const char *real = db->real_path ? db->real_path : db->path;
 	char *dir, *base;
-	size_t n = 0;
+	bool failed = false;
 
 	memset(p, 0, sizeof(*p));
 	if (path_split(real, &dir, &base) < 0)
 		return -1;
-	if (asprintf(&p->paths[0], "%s", db->path) < 0 ||
-	    asprintf(&p->paths[1], "%s", real) < 0 ||
-	    asprintf(&p->paths[2], "%s.psk", db->path) < 0 ||
-	    asprintf(&p->paths[3], "%s.psk", real) < 0 ||
-	    asprintf(&p->paths[4], "%s/.%s.lock", dir, base) < 0)
-		n = 1;
+	/* (asprintf leaves its pointer undefined when it fails.) */
+	if (asprintf(&p->paths[0], "%s", db->path) < 0)
+		p->paths[0] = NULL;
+	if (asprintf(&p->paths[1], "%s", real) < 0)
+		p->paths[1] = NULL;
+	if (asprintf(&p->paths[2], "%s.psk", db->path) < 0)
+		p->paths[2] = NULL;
+	if (asprintf(&p->paths[3], "%s.psk", real) < 0)
+		p->paths[3] = NULL;
+	if (asprintf(&p->paths[4], "%s/.%s.lock", dir, base) < 0)
+		p->paths[4] = NULL;
+	for (size_t i = 0; i < 5; i++) {
+		failed |= !p->paths[i];
+		p->list[i] = p->paths[i];
+	}
 	free(dir);
 	free(base);
-	for (size_t i = 0; i < 5; i++)
-		p->list[i] = p->paths[i];
-	return n ? -1 : 0;
+	return failed ? -1 : 0;
 }
 
 static void protect_free(struct protected *p)
